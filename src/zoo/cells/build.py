@@ -1,0 +1,23 @@
+"""Build a `RecurrentStack` from the `cell` and `direction` config groups."""
+
+from __future__ import annotations
+
+from omegaconf import DictConfig
+
+from zoo.cells.stack import RecurrentStack
+
+
+def build_stack(cell: DictConfig, direction: DictConfig | None, input_size: int) -> RecurrentStack:
+    bidirectional = bool(direction.bidirectional) if direction is not None else False
+    return RecurrentStack(
+        kind=cell.kind,
+        input_size=input_size,
+        hidden_size=cell.hidden_size,
+        num_layers=cell.num_layers,
+        dropout=cell.dropout,
+        bidirectional=bidirectional,
+        merge=direction.merge if bidirectional else "concat",
+        nonlinearity=cell.get("nonlinearity", "tanh"),
+        init=cell.get("init", "default"),
+        forget_bias=cell.get("forget_bias"),
+    )

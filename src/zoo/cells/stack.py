@@ -1,0 +1,127 @@
+"""A stack of recurrent layers backed by torch's fused `nn.RNN` / `nn.LSTM` / `nn.GRU`.
+
+Padding is handled here once for every topology: with `lengths`, the input is packed
+(`enforce_sorted=False`, order restored by torch), so outputs past a sequence's end are zero
+and the final state is the state at each sequence's true last step, in both directions.
+
+A bidirectional stack with `merge="concat"` is a single fused module (identical to Keras's
+stacked `Bidirectional` layers). Other merges combine the two directions after every layer, as
+Keras does, so those stacks are built from one fused single-layer module per layer.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from zoo.cells.init import initialise
+from zoo.cells.merge import check_merge, merge_directions, merged_size
+from zoo.errors import ZooError
+
+TORCH_LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+
+
+class RecurrentStack(nn.Module):
+    """`forward(x, lengths=None, state=None) -> (outputs, state)` on batch-first input.
+
+    `outputs` is (B, T, output_size) with the directions merged; `state` has torch's layout,
+    (num_layers * directions, B, H), a pair (h, c) for LSTM.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        merge: str = "concat",
+        nonlinearity: str = "tanh",
+        init: str = "default",
+        forget_bias: float | None = None,
+    ):
+        super().__init__()
+        if kind not in TORCH_LAYERS:
+            raise ZooError(f"cell.kind={kind!r} is not known; choose one of {tuple(TORCH_LAYERS)}.")
+        if hidden_size < 1 or num_layers < 1:
+            raise ZooError("cell.hidden_size and cell.num_layers must be positive integers.")
+        if not 0.0 <= dropout < 1.0:
+            raise ZooError(f"cell.dropout={dropout} must lie in [0, 1).")
+        check_merge(merge)
+        self.kind, self.hidden_size, self.num_layers = kind, hidden_size, num_layers
+        self.bidirectional, self.merge = bidirectional, merge
+        self.directions = 2 if bidirectional else 1
+        self.output_size = merged_size(hidden_size, bidirectional, merge)
+        extra = {"nonlinearity": nonlinearity} if kind == "rnn" else {}
+        layer = TORCH_LAYERS[kind]
+        self.fused = not bidirectional or merge == "concat" or num_layers == 1
+        if self.fused:
+            sizes = [(input_size, num_layers)]
+        else:
+            sizes = [(input_size if i == 0 else self.output_size, 1) for i in range(num_layers)]
+        self.layers = nn.ModuleList(
+            layer(
+                size,
+                hidden_size,
+                num_layers=n,
+                dropout=dropout if n > 1 else 0.0,
+                bidirectional=bidirectional,
+                batch_first=True,
+                **extra,
+            )
+            for size, n in sizes
+        )
+        self.between = nn.Dropout(dropout)
+        for module in self.layers:
+            initialise(module, init, forget_bias)
+
+    def forward(
+        self, x: torch.Tensor, lengths: torch.Tensor | None = None, state: State | None = None
+    ) -> tuple[torch.Tensor, State]:
+        states = self._split_state(state)
+        finals = []
+        for i, module in enumerate(self.layers):
+            if i > 0:
+                x = self.between(x)
+            x, final = self._run(module, x, lengths, states[i])
+            if self.bidirectional and self.merge != "concat":
+                x = merge_directions(*x.chunk(2, dim=-1), self.merge)
+            finals.append(final)
+        return x, self._join_states(finals)
+
+    def summary(self, state: State) -> torch.Tensor:
+        """The last layer's final hidden state, directions merged: (B, output_size)."""
+        h = state[0] if isinstance(state, tuple) else state
+        last = h[-self.directions :]
+        if not self.bidirectional:
+            return last[0]
+        return merge_directions(last[0], last[1], self.merge)
+
+    @staticmethod
+    def _run(module, x, lengths, state):
+        if lengths is None:
+            return module(x, state)
+        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, final = module(packed, state)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
+        return out, final
+
+    def _split_state(self, state: State | None) -> list:
+        if state is None or self.fused:
+            return [state] * len(self.layers)
+        d = self.directions
+        if isinstance(state, tuple):
+            return [(h, c) for h, c in zip(state[0].split(d), state[1].split(d), strict=True)]
+        return list(state.split(d))
+
+    @staticmethod
+    def _join_states(finals: list) -> State:
+        if len(finals) == 1:
+            return finals[0]
+        if isinstance(finals[0], tuple):
+            return tuple(torch.cat(part) for part in zip(*finals, strict=True))
+        return torch.cat(finals)

@@ -1,0 +1,14 @@
+"""Where the `conf/` tree is: inside an installed wheel (zoo/conf) or the source checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve()
+
+
+def config_dir() -> str:
+    for candidate in (_HERE.parents[1] / "conf", _HERE.parents[3] / "conf"):
+        if (candidate / "train.yaml").is_file():
+            return str(candidate)
+    raise FileNotFoundError("zoo's conf/ directory is missing; reinstall the package.")

@@ -1,0 +1,1 @@
+"""Datamodules: each publishes a `Spec` and in-memory batches."""

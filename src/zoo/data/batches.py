@@ -1,0 +1,68 @@
+"""In-memory datasets indexed a batch at a time, and length-bucketed batch sampling.
+
+A `TensorSequences` holds whole splits as padded tensors plus lengths; indexing it with a
+list of indices gathers a batch in one tensor op and trims padding to the batch's longest
+sequence. Loaders use a `BatchSampler` with `batch_size=None`, so no per-item Python work.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.utils.data import BatchSampler, Dataset, RandomSampler, Sampler, SequentialSampler
+
+
+class TensorSequences(Dataset):
+    """`x`, `y` with optional `x_len`, `y_len`; keys of each batch dict are the same names."""
+
+    def __init__(self, x, y, x_len=None, y_len=None):
+        self.tensors = {"x": x, "y": y, "x_len": x_len, "y_len": y_len}
+        self.tensors = {k: v for k, v in self.tensors.items() if v is not None}
+
+    def __len__(self) -> int:
+        return len(self.tensors["x"])
+
+    def __getitem__(self, indices) -> dict:
+        idx = torch.as_tensor(indices, dtype=torch.long)
+        batch = {k: v[idx] for k, v in self.tensors.items()}
+        for seq, lengths in (("x", "x_len"), ("y", "y_len")):
+            if lengths in batch and batch[seq].dim() > 1:
+                batch[seq] = batch[seq][:, : int(batch[lengths].max())]
+        return batch
+
+    def lengths(self) -> torch.Tensor | None:
+        return self.tensors.get("x_len")
+
+
+class BucketBatchSampler(Sampler):
+    """Shuffled batches of similar lengths: indices are shuffled, cut into pools of
+    `pool` batches, each pool sorted by length once and cut into batches, and the batches
+    shuffled. Sorting happens per pool and epoch, never per batch."""
+
+    def __init__(self, lengths: torch.Tensor, batch_size: int, drop_last=False, pool=50):
+        self.lengths, self.batch_size, self.drop_last = lengths, batch_size, drop_last
+        self.pool = pool * batch_size
+
+    def __iter__(self):
+        order = torch.randperm(len(self.lengths))
+        batches = []
+        for start in range(0, len(order), self.pool):
+            chunk = order[start : start + self.pool]
+            chunk = chunk[self.lengths[chunk].argsort(stable=True)]
+            batches += list(chunk.split(self.batch_size))
+        if self.drop_last and batches and len(batches[-1]) < self.batch_size:
+            batches = [b for b in batches if len(b) == self.batch_size]
+        for i in torch.randperm(len(batches)).tolist():
+            yield batches[i].tolist()
+
+    def __len__(self) -> int:
+        n = len(self.lengths)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+
+def batch_sampler(dataset: TensorSequences, batch_size: int, shuffle: bool, bucket: bool,
+                  drop_last: bool = False) -> Sampler:
+    lengths = dataset.lengths()
+    if shuffle and bucket and lengths is not None:
+        return BucketBatchSampler(lengths, batch_size, drop_last)
+    base = RandomSampler(dataset) if shuffle else SequentialSampler(dataset)
+    return BatchSampler(base, batch_size, drop_last)

@@ -1,0 +1,44 @@
+"""`metrics.json`: the self-describing record every run folder holds (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import subprocess
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+PACKAGES = ("torch", "pytorch-lightning", "hydra-core", "torchmetrics", "zoo")
+
+
+def versions() -> dict:
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return found
+
+
+def git_sha(where: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(where), "rev-parse", "HEAD"],
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def clean(metrics: dict) -> dict:
+    """Plain floats, sorted by name; NaN becomes null so the file stays valid JSON."""
+    out = {}
+    for name in sorted(metrics):
+        value = float(metrics[name])
+        out[name] = None if math.isnan(value) else value
+    return out
+
+
+def write_record(path: Path, **fields) -> None:
+    path.write_text(json.dumps(fields, indent=2, sort_keys=False) + "\n")

@@ -1,0 +1,105 @@
+"""`SequenceTask`: the one LightningModule for every (data, cell, direction, topology).
+
+Its hyperparameters are plain dicts (the run's configs and the data's Spec), so a
+checkpoint describes itself and loads with weights-only loading.
+"""
+
+from __future__ import annotations
+
+import hydra
+import pytorch_lightning as pl
+import torch
+from omegaconf import OmegaConf
+
+from zoo.objective import Objective
+from zoo.spec import Spec
+from zoo.topologies import build_model
+
+
+def _detach(state):
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
+
+
+class SequenceTask(pl.LightningModule):
+    def __init__(self, spec: dict, cell: dict, direction: dict, topology: dict,
+                 optimizer: dict, scheduler: dict | None = None, exact_match: bool = True):
+        super().__init__()
+        self.save_hyperparameters()
+        self.spec = Spec.from_dict(spec)
+        self.model = build_model(
+            self.spec, OmegaConf.create(cell), OmegaConf.create(direction),
+            OmegaConf.create(topology),
+        )
+        self.objective = Objective(self.spec)
+        self.stateful = bool(self.spec.extra.get("stateful", False))
+        self._carried = {}
+
+    def forward(self, batch, state=None):
+        return self.model(batch, state)
+
+    def _step(self, split: str, batch: dict) -> torch.Tensor:
+        state = self._carried.get(split) if self.stateful else None
+        logits, state = self.model(batch, state)
+        if self.stateful:  # truncated BPTT across consecutive chunks: keep state, cut graph
+            self._carried[split] = _detach(state)
+        logits, target = self.objective.select(logits, batch)
+        loss = self.objective.loss(logits, target)
+        n = target.size(0)
+        self.log(f"{split}/loss", loss, on_step=split == "train", on_epoch=True,
+                 prog_bar=split != "test", batch_size=n)
+        metrics = self.objective.update(split, logits, target)
+        self.log_dict(metrics, on_step=False, on_epoch=True, prog_bar=split == "val",
+                      batch_size=n)
+        if split != "train" and self.hparams.exact_match and self.model.can_generate:
+            self._log_exact_match(split, batch)
+        return loss
+
+    def _log_exact_match(self, split: str, batch: dict) -> None:
+        """Greedy decoding compared with the whole target sequence (up to its end token)."""
+        decoded = self.model.generate(batch, max_len=batch["y"].size(1) + 2, greedy=True)
+        lengths = batch.get("y_len")
+        hits = []
+        for i, seq in enumerate(decoded):
+            n = int(lengths[i]) if lengths is not None else batch["y"].size(1)
+            ref = batch["y"][i, :n].tolist()
+            if ref and ref[-1] == self.spec.eos_id:
+                ref = ref[:-1]
+            hits.append(float(seq == ref))
+        self.log(f"{split}/exact_match", sum(hits) / len(hits), on_epoch=True,
+                 batch_size=len(hits), prog_bar=split == "val")
+
+    def on_train_epoch_start(self):
+        self._carried.clear()
+
+    def on_validation_epoch_start(self):
+        self._carried.pop("val", None)
+
+    def on_test_epoch_start(self):
+        self._carried.pop("test", None)
+
+    def training_step(self, batch, batch_idx):
+        return self._step("train", batch)
+
+    def validation_step(self, batch, batch_idx):
+        self._step("val", batch)
+
+    def test_step(self, batch, batch_idx):
+        self._step("test", batch)
+
+    def configure_optimizers(self):
+        optimizer = hydra.utils.instantiate(self.hparams.optimizer)(params=self.parameters())
+        sched = self.hparams.scheduler or {}
+        if not sched.get("fn"):
+            return optimizer
+        scheduler = hydra.utils.instantiate(sched["fn"])(optimizer=optimizer)
+        config = {"scheduler": scheduler, "interval": sched.get("interval", "epoch")}
+        if sched.get("monitor"):
+            config["monitor"] = sched["monitor"]
+        return {"optimizer": optimizer, "lr_scheduler": config}
+
+    def count_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters() if p.requires_grad)

@@ -1,0 +1,70 @@
+"""A unidirectional token decoder: embedding, recurrent stack, optional attention, output.
+
+Shared by one-to-many (a condition fed at every step) and seq2seq (attention over the
+encoder). `forward` runs a whole teacher-forced sequence; `step` is one token, for generation.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from zoo.cells import build_stack
+from zoo.topologies.attention import Attention, check_attention
+from zoo.topologies.decoder_state import DecoderState
+from zoo.topologies.layers import Head
+
+
+class Decoder(nn.Module):
+    def __init__(self, spec, cell, cfg, extra_size=0, memory_size=0, attention="none"):
+        super().__init__()
+        check_attention(attention)
+        self.attention_kind = attention
+        self.embed = nn.Embedding(spec.target_size, cfg.embedding_dim, padding_idx=spec.pad_id)
+        rnn_in = cfg.embedding_dim + extra_size + (memory_size if attention == "bahdanau" else 0)
+        self.rnn = build_stack(cell, None, rnn_in)
+        hidden = self.rnn.hidden_size
+        self.attention = None if attention == "none" else Attention(attention, hidden, memory_size)
+        if attention == "luong":
+            self.combine = nn.Sequential(nn.Linear(hidden + memory_size, hidden), nn.Tanh())
+        out_in = hidden + (memory_size if attention == "bahdanau" else 0)
+        head = cfg.get("head") or {}
+        self.out = Head(out_in, spec.target_size, dropout=head.get("dropout", 0.0))
+
+    def forward(self, y_in: torch.Tensor, state: DecoderState):
+        """y_in (B, T) -> logits (B, T, V) and the state after the last step."""
+        if self.attention_kind == "bahdanau":
+            steps = []
+            for t in range(y_in.size(1)):
+                logits, state = self._bahdanau_step(y_in[:, t : t + 1], state)
+                steps.append(logits)
+            return torch.cat(steps, 1), state
+        x = self.embed(y_in)
+        if state.extra is not None:
+            x = torch.cat([x, state.extra[:, None].expand(-1, x.size(1), -1)], -1)
+        out, rnn = self.rnn(x, None, state.rnn)
+        if self.attention_kind == "luong":
+            context, _ = self.attention(out, state.memory, state.mask)
+            out = self.combine(torch.cat([out, context], -1))
+        return self.out(out), DecoderState(rnn, state.memory, state.mask, state.extra)
+
+    def step(self, tokens: torch.Tensor, state: DecoderState):
+        """tokens (B,) -> logits (B, V), next state."""
+        logits, state = self(tokens[:, None], state)
+        return logits[:, 0], state
+
+    def _bahdanau_step(self, y_t, state):
+        context, _ = self.attention(state.top_hidden()[:, None], state.memory, state.mask)
+        parts = [self.embed(y_t), context]
+        if state.extra is not None:
+            parts.append(state.extra[:, None])
+        out, rnn = self.rnn(torch.cat(parts, -1), None, state.rnn)
+        logits = self.out(torch.cat([out, context], -1))
+        return logits, DecoderState(rnn, state.memory, state.mask, state.extra)
+
+
+def initial_rnn_state(bridge: nn.Module, summary: torch.Tensor, rnn) -> torch.Tensor | tuple:
+    """Map a (B, D) vector to the decoder's initial state (L, B, H); LSTM cells start at 0."""
+    h = torch.tanh(bridge(summary)).view(summary.size(0), rnn.num_layers, rnn.hidden_size)
+    h = h.transpose(0, 1).contiguous()
+    return (h, torch.zeros_like(h)) if rnn.kind == "lstm" else h

@@ -1,0 +1,69 @@
+"""Small building blocks shared by the topologies: the input layer and the dense head."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from zoo.errors import ZooError
+from zoo.spec import Spec
+
+ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "gelu": nn.GELU, "sigmoid": nn.Sigmoid}
+
+
+class InputLayer(nn.Module):
+    """Token or label ids -> embeddings; feature vectors pass through unchanged."""
+
+    def __init__(self, spec: Spec, embedding_dim: int, dropout: float = 0.0):
+        super().__init__()
+        if spec.input_kind == "features":
+            self.embed = None
+            self.size = spec.input_size
+        else:
+            pad = spec.pad_id if spec.input_kind == "tokens" else None
+            self.embed = nn.Embedding(spec.input_size, embedding_dim, padding_idx=pad)
+            self.size = embedding_dim
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.dropout(self.embed(x) if self.embed is not None else x.float())
+
+
+class Head(nn.Module):
+    """Optional dense layers (units, activation, dropout), then the output projection."""
+
+    def __init__(self, in_size: int, out_size: int, units=(), activation="relu", dropout=0.0):
+        super().__init__()
+        if activation not in ACTIVATIONS:
+            raise ZooError(
+                f"head activation {activation!r} is not known; choose one of {tuple(ACTIVATIONS)}."
+            )
+        layers: list[nn.Module] = [nn.Dropout(dropout)] if dropout else []
+        for width in units or ():
+            layers += [nn.Linear(in_size, width), ACTIVATIONS[activation]()]
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+            in_size = width
+        layers.append(nn.Linear(in_size, out_size))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+def build_head(cfg, in_size: int, out_size: int) -> Head:
+    head = cfg.get("head") or {}
+    return Head(
+        in_size,
+        out_size,
+        units=list(head.get("units") or []),
+        activation=head.get("activation", "relu"),
+        dropout=head.get("dropout", 0.0),
+    )
+
+
+def length_mask(lengths: torch.Tensor | None, batch: int, steps: int, device) -> torch.Tensor:
+    """(B, T) bool mask, True at real (non-padding) steps."""
+    if lengths is None:
+        return torch.ones(batch, steps, dtype=torch.bool, device=device)
+    return torch.arange(steps, device=device)[None, :] < lengths.to(device)[:, None]

@@ -1,0 +1,27 @@
+"""Many-to-one: a sequence -> a class or a value (sentiment, sequence regression)."""
+
+from __future__ import annotations
+
+from zoo.cells import build_stack
+from zoo.topologies.base import Topology
+from zoo.topologies.layers import InputLayer, build_head, length_mask
+from zoo.topologies.pooling import Pooling
+
+
+class ManyToOne(Topology):
+    name = "many_to_one"
+    accepts = ("sequence", "single")
+    about = "a sequence to one class or value"
+
+    def __init__(self, spec, cell, direction, cfg):
+        super().__init__()
+        self.input = InputLayer(spec, cfg.embedding_dim, cfg.get("embedding_dropout", 0.0))
+        self.encoder = build_stack(cell, direction, self.input.size)
+        self.pool = Pooling(cfg.summary, self.encoder.output_size)
+        self.head = build_head(cfg, self.encoder.output_size, spec.target_size)
+
+    def forward(self, batch, state=None):
+        x, lengths = batch["x"], batch.get("x_len")
+        outputs, final = self.encoder(self.input(x), lengths)
+        mask = length_mask(lengths, x.size(0), x.size(1), x.device)
+        return self.head(self.pool(outputs, self.encoder.summary(final), mask)), None

@@ -1,0 +1,54 @@
+"""One-to-many: a class id or a feature vector -> a token sequence (conditional generation).
+
+The condition sets the decoder's initial state (`condition: init`), is fed at every step
+(`input`), or both. Training uses teacher forcing; `generate` samples or beam-searches.
+"""
+
+from __future__ import annotations
+
+from torch import nn
+
+from zoo.errors import ZooError
+from zoo.topologies.base import Topology
+from zoo.topologies.decoder import Decoder, initial_rnn_state
+from zoo.topologies.decoder_state import DecoderState
+from zoo.topologies.generation import Generating
+from zoo.topologies.layers import InputLayer
+
+CONDITIONING = ("init", "input", "both")
+
+
+class OneToMany(Generating, Topology):
+    name = "one_to_many"
+    accepts = ("single", "sequence")
+    about = "one class or vector to a sequence"
+
+    @classmethod
+    def allows_bidirectional(cls, layout):
+        return False
+
+    @classmethod
+    def bidirectional_refusal(cls, data_name):
+        return "topology=one_to_many is a decoder, which cannot be bidirectional; " \
+            "use direction=uni."
+
+    def __init__(self, spec, cell, direction, cfg):
+        super().__init__()
+        mode = cfg.get("condition", "both")
+        if mode not in CONDITIONING:
+            raise ZooError(
+                f"topology.condition={mode!r} is not known; choose one of {CONDITIONING}."
+            )
+        self.spec, self.mode = spec, mode
+        self.condition = InputLayer(spec, cfg.condition_dim)
+        feed = self.condition.size if mode in ("input", "both") else 0
+        self.decoder = Decoder(spec, cell, cfg, extra_size=feed)
+        if mode in ("init", "both"):
+            rnn = self.decoder.rnn
+            self.bridge = nn.Linear(self.condition.size, rnn.num_layers * rnn.hidden_size)
+
+    def start(self, batch) -> DecoderState:
+        c = self.condition(batch["x"])
+        rnn = initial_rnn_state(self.bridge, c, self.decoder.rnn) if self.mode != "input" else None
+        return DecoderState(rnn, extra=c if self.mode != "init" else None)
+

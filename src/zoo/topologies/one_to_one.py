@@ -1,0 +1,23 @@
+"""One-to-one: a single step; a feature vector (or label) -> a class or a value."""
+
+from __future__ import annotations
+
+from zoo.cells import build_stack
+from zoo.topologies.base import Topology
+from zoo.topologies.layers import InputLayer, build_head
+
+
+class OneToOne(Topology):
+    name = "one_to_one"
+    accepts = ("single", "single")
+    about = "one item to one class or value"
+
+    def __init__(self, spec, cell, direction, cfg):
+        super().__init__()
+        self.input = InputLayer(spec, cfg.embedding_dim, cfg.get("embedding_dropout", 0.0))
+        self.encoder = build_stack(cell, direction, self.input.size)
+        self.head = build_head(cfg, self.encoder.output_size, spec.target_size)
+
+    def forward(self, batch, state=None):
+        outputs, _ = self.encoder(self.input(batch["x"]).unsqueeze(1))
+        return self.head(outputs[:, 0]), None
