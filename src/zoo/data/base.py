@@ -1,22 +1,33 @@
 """The datamodule base: a subclass declares its static `layout` and builds its splits once.
 
 `layout(cfg)` is a classmethod so the composition check can run before any data is loaded.
-`build()` returns the `Spec` and the `train`/`val`/`test` `TensorSequences`.
+`build()` returns the `Spec` and the `train`/`val`/`test` `TensorSequences`. A subclass that
+reads files sets `cacheable = True` and lists them in `sources()`: its processed splits are
+then cached under `cache_dir`, keyed by every option and the files' identity.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from pathlib import Path
+
 import pytorch_lightning as pl
 from torch.utils.data import DataLoader
 
+from zoo.data import cache
 from zoo.data.batches import TensorSequences, batch_sampler
 from zoo.spec import Layout, Spec
+
+log = logging.getLogger(__name__)
 
 
 class SequenceDataModule(pl.LightningDataModule):
     def __init__(self, batch_size: int = 64, eval_batch_size: int | None = None,
-                 num_workers: int = 0, bucket: bool = True, seed: int = 0, **options):
+                 num_workers: int = 0, bucket: bool = True, seed: int = 0,
+                 cache_dir: str | None = None, **options):
         super().__init__()
+        self.cache_dir = Path(cache_dir).expanduser() if cache_dir else None
         self.batch_size = batch_size
         self.eval_batch_size = eval_batch_size or batch_size
         self.num_workers, self.bucket, self.seed = num_workers, bucket, seed
@@ -31,14 +42,34 @@ class SequenceDataModule(pl.LightningDataModule):
     def build(self) -> tuple[Spec, dict[str, TensorSequences]]:
         raise NotImplementedError
 
+    cacheable = False
+
+    def sources(self) -> list[Path]:
+        """The files `build` reads (their size and time are part of the cache key)."""
+        return []
+
     @property
     def spec(self) -> Spec:
         self.setup()
         return self._spec
 
     def setup(self, stage: str | None = None) -> None:
-        if self._spec is None:
+        if self._spec is not None:
+            return
+        if not (self.cacheable and self.cache_dir):
             self._spec, self.splits = self.build()
+            return
+        options = {k: v for k, v in self.options.items() if k != "name"}
+        options["seed"] = self.seed
+        key = cache.cache_key(type(self).__name__, options, self.sources())
+        path = self.cache_dir / "processed" / f"{type(self).__name__.lower()}-{key}.pt"
+        found = cache.load(path)
+        if found is None:
+            start = time.time()
+            found = self.build()
+            cache.save(path, *found)
+            log.info("processed %s in %.1f s -> %s", type(self).__name__, time.time() - start, path)
+        self._spec, self.splits = found
 
     def _loader(self, split: str, train: bool) -> DataLoader:
         self.setup()

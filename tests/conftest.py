@@ -1,0 +1,64 @@
+"""Shared test helpers: compose the real config, train in-process, run the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import open_dict
+
+from zoo.cli.config_dir import config_dir
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+# quick settings for in-process training: no progress bar, no checkpoints beyond the default
+QUICK = ["logger=none", "trainer.enable_progress_bar=false", "trainer.enable_model_summary=false",
+         "~callbacks.progress_bar", "~callbacks.model_summary"]
+
+
+def compose_train(overrides: list[str], output_dir: Path):
+    """The composed `train` config, as `zoo-train` would see it, writing into `output_dir`."""
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+        cfg = compose(config_name="train", overrides=overrides)
+    with open_dict(cfg):
+        cfg.paths.output_dir = str(output_dir)
+        cfg.paths.data_dir = str(output_dir / "data_cache")
+    return cfg
+
+
+def train_quick(overrides: list[str], output_dir: Path):
+    """Train in-process with the library entry point; returns (metrics, params)."""
+    from zoo.training import train
+
+    cfg = compose_train(QUICK + overrides, output_dir)
+    return train(cfg, output_dir)
+
+
+def run_cli(command: str, *args: str, cwd: Path, check: bool = True,
+            timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run a console script (e.g. `zoo-train`) from the same environment as the tests."""
+    exe = Path(sys.executable).with_name(command)
+    env = dict(os.environ, HYDRA_FULL_ERROR="0", WANDB_MODE="offline")
+    proc = subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{command} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def read_metrics(run_dir: Path) -> dict:
+    return json.loads((run_dir / "metrics.json").read_text())
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
