@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from omegaconf import DictConfig
 
+from zoo.cells.merge import check_merge
 from zoo.cells.stack import RecurrentStack
 
 
 def build_stack(cell: DictConfig, direction: DictConfig | None, input_size: int) -> RecurrentStack:
     bidirectional = bool(direction.bidirectional) if direction is not None else False
+    if direction is not None:
+        check_merge(direction.merge)  # a typo is an error even where the merge is unused
     return RecurrentStack(
         kind=cell.kind,
         input_size=input_size,
