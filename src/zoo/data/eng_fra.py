@@ -1,0 +1,164 @@
+"""English-French sentence pairs from Tatoeba (manythings.org's `fra-eng.zip`, lines
+`English<TAB>French[<TAB>attribution]`) for seq2seq translation.
+
+The PyTorch seq2seq tutorial's preparation is the default: fold to ASCII, lowercase, split
+punctuation off (`normalize`), keep pairs whose sides have fewer than `max_length` words and
+whose English side starts with one of `prefixes` ("i am ", "he is", ...). The English side is
+the source unless `reverse: true` (the tutorial translates French to English). Vocabularies
+are built on the training split (`min_freq`); the target ends with <eos>.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from zoo.data.ascii_fold import to_ascii
+from zoo.data.base import SequenceDataModule
+from zoo.data.batches import TensorSequences
+from zoo.data.padding import padded
+from zoo.data.seed_source import source_file
+from zoo.data.seeded_split import check_fractions, require_nonempty, stratified_split
+from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
+from zoo.errors import ZooError
+from zoo.spec import Layout, Spec
+
+URL = "https://www.manythings.org/anki/fra-eng.zip"  # updated over time: no fixed checksum
+LAYOUT = Layout("sequence", "sequence")
+LEVELS = ("word", "char")
+PUNCTUATION = re.compile(r"([.!?])")
+NOT_LETTERS = re.compile(r"[^a-zA-Z.!?]+")
+
+
+def normalize(text: str) -> str:
+    """The tutorial's normalizeString: ASCII, lowercase, " ." / " !" / " ?", letters only."""
+    text = to_ascii(text.lower().strip())
+    return NOT_LETTERS.sub(" ", PUNCTUATION.sub(r" \1", text)).strip()
+
+
+def _lines(source: Path) -> tuple[str, list[str]]:
+    if not zipfile.is_zipfile(source):
+        data, where = source.read_bytes(), str(source)
+    else:
+        with zipfile.ZipFile(source) as archive:
+            members = [
+                m
+                for m in archive.namelist()
+                if m.endswith(".txt") and not Path(m).name.startswith("_")
+            ]
+            if not members:
+                raise ZooError(
+                    f"data=eng_fra: {source} holds no sentence file (fra.txt); "
+                    "point data.root at manythings.org's fra-eng.zip or its fra.txt."
+                )
+            data, where = archive.read(members[0]), f"{source}:{members[0]}"
+    try:
+        return where, data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ZooError(f"{where}, line {line}: is not valid UTF-8; save it as UTF-8.") from None
+
+
+def read_pairs(source: Path) -> list[tuple[str, str]]:
+    """(English, French) for every line of `fra.txt` (in the zip or as a file)."""
+    where, lines = _lines(source)
+    pairs = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) < 2 or not fields[0].strip() or not fields[1].strip():
+            raise ZooError(
+                f"{where}, line {number}: expected English<TAB>French, found "
+                f"{line[:60]!r}; fix or remove the line."
+            )
+        pairs.append((fields[0], fields[1]))
+    return pairs
+
+
+def short(text: str, max_length: int | None) -> bool:
+    return not max_length or len(text.split()) < max_length
+
+
+def filtered(pairs, clean, max_length: int | None, prefixes: tuple[str, ...] | None):
+    """The tutorial's filterPair on cleaned pairs: both sides shorter than `max_length`
+    words, English starting with one of `prefixes` (None keeps every pair). English is
+    cleaned and tested first, so most French sentences are never cleaned."""
+    for eng, fra in pairs:
+        eng = clean(eng)
+        if short(eng, max_length) and (not prefixes or eng.startswith(prefixes)):
+            fra = clean(fra)
+            if short(fra, max_length):
+                yield eng, fra
+
+
+class EngFra(SequenceDataModule):
+    cacheable = True
+
+    @classmethod
+    def layout(cls, cfg) -> Layout:
+        return LAYOUT
+
+    def sources(self) -> list[Path]:
+        if not hasattr(self, "_source"):
+            self._source = source_file(
+                "eng_fra",
+                self.options.get("root"),
+                ["fra-eng.zip", "fra.txt", "eng-fra.txt"],
+                URL,
+                None,
+                self.cache_dir,
+                filename="fra-eng.zip",
+            )
+        return [self._source]
+
+    def build(self):
+        opt = self.options
+        level = opt.get("level", "word")
+        if level not in LEVELS:
+            raise ZooError(
+                f"data.level={level!r} is not known for data=eng_fra; choose one of {LEVELS}."
+            )
+        val_fraction, test_fraction = opt.get("val_fraction", 0.1), opt.get("test_fraction", 0.1)
+        check_fractions("eng_fra", val_fraction, test_fraction)
+        prefixes = tuple(opt["prefixes"]) if opt.get("prefixes") else None
+        clean = normalize if opt.get("normalize", True) else str.strip
+        pairs = list(
+            filtered(read_pairs(self.sources()[0]), clean, opt.get("max_length"), prefixes)
+        )
+        if opt.get("reverse", False):
+            pairs = [(f, e) for e, f in pairs]
+        split = stratified_split([0] * len(pairs), val_fraction, test_fraction, self.seed)
+        require_nonempty(
+            "eng_fra",
+            {s: len(i) for s, i in split.items()},
+            "loosen data.max_length/data.prefixes or give more pairs",
+        )
+        tokens = str.split if level == "word" else list
+        src = [tokens(s) for s, _ in pairs]
+        tgt = [tokens(t) for _, t in pairs]
+        min_freq = opt.get("min_freq", 1)
+        src_vocab = Vocabulary.build(
+            (src[i] for i in split["train"]), specials=(PAD, UNK), min_freq=min_freq
+        )
+        tgt_vocab = Vocabulary.build((tgt[i] for i in split["train"]), min_freq=min_freq)
+        eos = tgt_vocab.id(EOS)
+        splits = {}
+        for name, indices in split.items():
+            x, x_len = padded([src_vocab.encode(src[i]) for i in indices])
+            y, y_len = padded([tgt_vocab.encode(tgt[i]) + [eos] for i in indices])
+            splits[name] = TensorSequences(x, y, x_len=x_len, y_len=y_len)
+        spec = Spec(
+            LAYOUT,
+            "tokens",
+            len(src_vocab),
+            "tokens",
+            len(tgt_vocab),
+            bos_id=tgt_vocab.id(BOS),
+            eos_id=eos,
+            input_vocab=src_vocab.tokens,
+            target_vocab=tgt_vocab.tokens,
+            extra={"level": level, "join": " " if level == "word" else ""},
+        )
+        return spec, splits
