@@ -1,0 +1,166 @@
+"""Group runs by configuration and reduce each metric to mean ± sample std over the group."""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from dataclasses import dataclass
+
+from zoo.errors import ZooError
+from zoo.table.collect import Run
+from zoo.table.direction import direction
+from zoo.table.keys import PREFERRED, is_bookkeeping, order_keys
+
+
+@dataclass(frozen=True)
+class Stat:
+    mean: float
+    std: float | None  # sample std (ddof=1); None for a single value
+
+
+@dataclass
+class Row:
+    values: tuple[str | None, ...]  # one per grouping key; None: the run has no such key
+    runs: list[Run]
+    stats: dict[str, Stat | None]  # None: no run of the group has the metric
+    wall_s: float | None
+    params: float | None
+
+    @property
+    def n(self) -> int:
+        return len(self.runs)
+
+    @property
+    def repeated_seeds(self) -> list:
+        seeds = [run.record.get("seed") for run in self.runs]
+        return sorted({s for s in seeds if s is not None and seeds.count(s) > 1})
+
+
+@dataclass
+class Table:
+    keys: list[str]
+    metrics: list[str]
+    rows: list[Row]
+    best: dict[str, set[int]]  # metric -> indices of the rows holding its best mean
+
+    def is_best(self, metric: str, row: int) -> bool:
+        return row in self.best.get(metric, ())
+
+
+def available_keys(runs: list[Run]) -> list[str]:
+    return order_keys({k for run in runs for k in run.keys})
+
+
+def default_keys(runs: list[Run]) -> list[str]:
+    """The keys whose value differs between runs (not seed or bookkeeping); when none does,
+    the dataset and model choices, so the single row still says what it is."""
+    varying = [
+        k
+        for k in available_keys(runs)
+        if not is_bookkeeping(k) and len({run.value(k) for run in runs}) > 1
+    ]
+    return varying or [k for k in PREFERRED[1:5] if all(k in run.keys for run in runs)]
+
+
+def check_keys(keys: list[str], runs: list[Run]) -> None:
+    for key in keys:
+        if all(run.value(key) is None for run in runs):
+            raise ZooError(
+                f"unknown --by key {key!r}: no run has it as a config choice, "
+                f"override or config value; available: "
+                f"{', '.join(available_keys(runs))}."
+            )
+
+
+def available_metrics(runs: list[Run]) -> list[str]:
+    return sorted({m for run in runs for m in run.metrics})
+
+
+def select_metrics(patterns: list[str], runs: list[Run]) -> list[str]:
+    """Names or globs (`test/*`); default: all test metrics, else all val metrics."""
+    found = available_metrics(runs)
+    if not patterns:
+        for split in ("test/*", "val/*"):
+            if chosen := fnmatch.filter(found, split):
+                return chosen
+        return found
+    chosen = []
+    for pattern in patterns:
+        matched = fnmatch.filter(found, pattern)
+        if not matched:
+            raise ZooError(
+                f"unknown --metric {pattern!r}: no finished run recorded it; "
+                f"available: {', '.join(found) or 'none'}."
+            )
+        chosen += [m for m in matched if m not in chosen]
+    return chosen
+
+
+def aggregate(
+    runs: list[Run], keys: list[str], metrics: list[str], maximize=(), minimize=()
+) -> Table:
+    groups: dict[tuple, list[Run]] = {}
+    for run in runs:
+        groups.setdefault(tuple(run.value(k) for k in keys), []).append(run)
+    rows = [
+        _row(values, members, metrics)
+        for values, members in sorted(groups.items(), key=lambda kv: _sort_key(kv[0]))
+    ]
+    best = {}
+    for metric in metrics:
+        way = direction(metric, maximize, minimize)
+        if way:
+            best[metric] = _best(rows, metric, way)
+    return Table(keys, metrics, rows, best)
+
+
+def _row(values, runs: list[Run], metrics: list[str]) -> Row:
+    stats = {}
+    for metric in metrics:
+        xs = [_number(run.metrics[metric]) for run in runs if metric in run.metrics]
+        stats[metric] = _stat(xs) if xs else None
+    return Row(values, runs, stats, _mean_of(runs, "wall_s"), _mean_of(runs, "params"))
+
+
+def _number(value) -> float:
+    return math.nan if value is None else float(value)  # null: the run recorded NaN
+
+
+def _stat(xs: list[float]) -> Stat:
+    n = len(xs)
+    mean = sum(xs) / n
+    std = math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1)) if n > 1 else None
+    return Stat(mean, std)
+
+
+def _mean_of(runs: list[Run], field: str) -> float | None:
+    xs = [run.record[field] for run in runs if isinstance(run.record.get(field), (int, float))]
+    return sum(xs) / len(xs) if xs else None
+
+
+def _best(rows: list[Row], metric: str, way: str) -> set[int]:
+    """Rows holding the best finite mean; nothing to mark with fewer than two rows to compare."""
+    means = {
+        i: row.stats[metric].mean
+        for i, row in enumerate(rows)
+        if row.stats[metric] is not None and math.isfinite(row.stats[metric].mean)
+    }
+    if len(means) < 2:
+        return set()
+    top = (max if way == "max" else min)(means.values())
+    return {i for i, mean in means.items() if mean == top}
+
+
+def _sort_key(values: tuple) -> tuple:
+    """Numbers numerically, before words; missing values last."""
+    out = []
+    for value in values:
+        if value is None:
+            out.append((2, 0.0, ""))
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        out.append((0, number, value) if math.isfinite(number) else (1, 0.0, value))
+    return tuple(out)
