@@ -18,10 +18,14 @@ def _gate_blocks(weight: torch.Tensor, hidden_size: int):
     return weight.data.split(hidden_size, dim=0)
 
 
-def initialise(module: nn.RNNBase, scheme: str, forget_bias: float | None = None) -> None:
-    """Initialise `module` in place by `scheme`; set the LSTM forget-gate bias if given."""
+def check_scheme(scheme: str) -> None:
     if scheme not in SCHEMES:
         raise ZooError(f"cell.init={scheme!r} is not a known scheme; choose one of {SCHEMES}.")
+
+
+def initialise(module: nn.RNNBase, scheme: str, forget_bias: float | None = None) -> None:
+    """Initialise `module` in place by `scheme`; set the LSTM forget-gate bias if given."""
+    check_scheme(scheme)
     hidden = module.hidden_size
     for name, param in module.named_parameters():
         if scheme == "default":

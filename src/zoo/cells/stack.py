@@ -7,6 +7,9 @@ and the final state is the state at each sequence's true last step, in both dire
 A bidirectional stack with `merge="concat"` is a single fused module (identical to Keras's
 stacked `Bidirectional` layers). Other merges combine the two directions after every layer, as
 Keras does, so those stacks are built from one fused single-layer module per layer.
+
+The custom parallel-scan cells (`mingru`, `minlstm`; see `min_layer.py`) are always built one
+`MinLayer` per layer and take `lengths` directly instead of a packed sequence.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from zoo.cells.init import initialise
 from zoo.cells.merge import check_merge, merge_directions, merged_size
+from zoo.cells.min_layer import MIN_CELLS, MinLayer
 from zoo.errors import ZooError
 
 TORCH_LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+KINDS = (*TORCH_LAYERS, *MIN_CELLS)
 
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 
@@ -45,8 +50,13 @@ class RecurrentStack(nn.Module):
         forget_bias: float | None = None,
     ):
         super().__init__()
-        if kind not in TORCH_LAYERS:
-            raise ZooError(f"cell.kind={kind!r} is not known; choose one of {tuple(TORCH_LAYERS)}.")
+        if kind not in KINDS:
+            raise ZooError(f"cell.kind={kind!r} is not known; choose one of {KINDS}.")
+        if forget_bias is not None and kind not in ("lstm", "minlstm"):
+            raise ZooError(
+                f"cell.forget_bias is set but cell.kind={kind!r} has no forget gate; "
+                "remove cell.forget_bias or use an lstm or minlstm cell."
+            )
         if hidden_size < 1 or num_layers < 1:
             raise ZooError("cell.hidden_size and cell.num_layers must be positive integers.")
         if not 0.0 <= dropout < 1.0:
@@ -57,14 +67,16 @@ class RecurrentStack(nn.Module):
         self.directions = 2 if bidirectional else 1
         self.output_size = merged_size(hidden_size, bidirectional, merge)
         extra = {"nonlinearity": nonlinearity} if kind == "rnn" else {}
-        layer = TORCH_LAYERS[kind]
-        self.fused = not bidirectional or merge == "concat" or num_layers == 1
+        custom = kind in MIN_CELLS
+        self.fused = not custom and (not bidirectional or merge == "concat" or num_layers == 1)
         if self.fused:
             sizes = [(input_size, num_layers)]
         else:
             sizes = [(input_size if i == 0 else self.output_size, 1) for i in range(num_layers)]
         self.layers = nn.ModuleList(
-            layer(
+            MinLayer(kind, size, hidden_size, bidirectional)
+            if custom
+            else TORCH_LAYERS[kind](
                 size,
                 hidden_size,
                 num_layers=n,
@@ -77,7 +89,10 @@ class RecurrentStack(nn.Module):
         )
         self.between = nn.Dropout(dropout)
         for module in self.layers:
-            initialise(module, init, forget_bias)
+            if custom:
+                module.initialise(init, forget_bias)
+            else:
+                initialise(module, init, forget_bias)
 
     def forward(
         self, x: torch.Tensor, lengths: torch.Tensor | None = None, state: State | None = None
@@ -103,6 +118,8 @@ class RecurrentStack(nn.Module):
 
     @staticmethod
     def _run(module, x, lengths, state):
+        if isinstance(module, MinLayer):
+            return module(x, lengths, state)
         if lengths is None:
             return module(x, state)
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
