@@ -30,15 +30,19 @@ class InputLayer(nn.Module):
 
 
 class Head(nn.Module):
-    """Optional dense layers (units, activation, dropout), then the output projection."""
+    """Optional dense layers (units, activation, dropout), then the output projection.
 
-    def __init__(self, in_size: int, out_size: int, units=(), activation="relu", dropout=0.0):
+    `input_dropout` acts on the recurrent summary; `dropout` after each hidden dense layer
+    (Keras: `Dense(64, relu) -> Dropout(0.2) -> Dense(10)`)."""
+
+    def __init__(self, in_size: int, out_size: int, units=(), activation="relu", dropout=0.0,
+                 input_dropout=0.0):
         super().__init__()
         if activation not in ACTIVATIONS:
             raise ZooError(
                 f"head activation {activation!r} is not known; choose one of {tuple(ACTIVATIONS)}."
             )
-        layers: list[nn.Module] = [nn.Dropout(dropout)] if dropout else []
+        layers: list[nn.Module] = [nn.Dropout(input_dropout)] if input_dropout else []
         for width in units or ():
             layers += [nn.Linear(in_size, width), ACTIVATIONS[activation]()]
             if dropout:
@@ -59,6 +63,7 @@ def build_head(cfg, in_size: int, out_size: int) -> Head:
         units=list(head.get("units") or []),
         activation=head.get("activation", "relu"),
         dropout=head.get("dropout", 0.0),
+        input_dropout=head.get("input_dropout", 0.0),
     )
 
 
