@@ -1,0 +1,39 @@
+"""Keras-style `pad_sequences` for `TensorSequences`: cut each sequence to `maxlen`, then pad.
+
+`truncating` is Keras's: `pre` drops tokens from the start (keeps the last `maxlen`), `post`
+from the end. Padding always goes after the tokens and the real lengths are returned with
+them, because every model here reads `x_len` (packed recurrences, masked pooling): Keras's
+`padding="pre"` puts the pad tokens first instead, which gives the same result as long as
+the pads are masked, and `TensorSequences` trims each batch on the right to its longest
+sequence, which left-padding would break.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+import numpy as np
+import torch
+
+from zoo.errors import ZooError
+
+TRUNCATING = ("pre", "post")
+
+
+def pad_truncate(
+    seqs: list[list[int]], maxlen: int | None = None, truncating: str = "pre", pad: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(x, lengths): x is (N, longest kept length) int64, each row's tokens first."""
+    if truncating not in TRUNCATING:
+        raise ZooError(f"data.truncating={truncating!r} is not known; choose one of {TRUNCATING}.")
+    if maxlen is not None and maxlen < 1:
+        raise ZooError(f"data.maxlen={maxlen} must be a positive number of tokens, or null.")
+    if maxlen is not None:
+        seqs = [s[-maxlen:] if truncating == "pre" else s[:maxlen] for s in seqs]
+    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+    width = int(lengths.max(initial=0))
+    x = np.full((len(seqs), width), pad, dtype=np.int64)
+    x[np.arange(width) < lengths[:, None]] = np.fromiter(
+        chain.from_iterable(seqs), np.int64, count=int(lengths.sum())
+    )
+    return torch.from_numpy(x), torch.from_numpy(lengths)
