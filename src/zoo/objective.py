@@ -1,6 +1,7 @@
 """Loss and metrics that follow the data's target kind, never counting padding.
 
-Classes use cross-entropy and accuracy; values use MSE (and MAE); tokens add perplexity.
+Classes use cross-entropy and accuracy; values use MSE (and RMSE and MAE, in the original
+units when the spec carries a scale); tokens add perplexity.
 Sequence outputs are masked by the input lengths (aligned) or target lengths (sequence).
 """
 
@@ -28,7 +29,12 @@ class Objective(nn.Module):
     def _metrics(self, split: str) -> MetricCollection:
         kind = self.spec.target_kind
         if kind == "value":
-            found = {"mse": MeanSquaredError(), "mae": MeanAbsoluteError()}
+            # mse on the model's scale; rmse and mae in the data's original units
+            found = {
+                "mse": MeanSquaredError(),
+                "rmse": MeanSquaredError(squared=False),
+                "mae": MeanAbsoluteError(),
+            }
         else:
             found = {"acc": MulticlassAccuracy(self.spec.target_size, average="micro")}
             if kind == "tokens":
@@ -53,11 +59,18 @@ class Objective(nn.Module):
     def update(self, split: str, logits: torch.Tensor, target: torch.Tensor) -> MetricCollection:
         collection = self.metrics[f"{split}_"]
         logits = logits.detach()
+        if self.spec.target_kind == "value":
+            target = target.view_as(logits).float()
         for name, metric in collection.items(keep_base=True):
             if name.endswith("ppl"):
                 metric.update(logits[None], target[None])
-            elif self.spec.target_kind == "value":
-                metric.update(logits, target.view_as(logits).float())
+            elif name.endswith(("rmse", "mae")):
+                metric.update(self._original_units(logits), self._original_units(target))
             else:
                 metric.update(logits, target)
         return collection
+
+    def _original_units(self, values: torch.Tensor) -> torch.Tensor:
+        """Undo the data's scaling (`extra["target_scale"]`, `extra["target_shift"]`)."""
+        extra = self.spec.extra
+        return values * extra.get("target_scale", 1.0) + extra.get("target_shift", 0.0)

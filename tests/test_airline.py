@@ -1,0 +1,148 @@
+"""data=airline: monthly passengers forecast from sliding windows, scored in passengers."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from conftest import train_quick
+
+from zoo.data.airline import Airline
+from zoo.data.windows import windows
+from zoo.errors import ZooError
+from zoo.objective import Objective
+from zoo.spec import Layout, Spec
+
+VALUES = [112 + 3 * i + (i % 12) for i in range(48)]
+
+
+@pytest.fixture
+def csv_dir(tmp_path):
+    rows = [f'"{1949 + i // 12}-{i % 12 + 1:02d}",{v}' for i, v in enumerate(VALUES)]
+    (tmp_path / "airline-passengers.csv").write_text('"Month","Passengers"\n' + "\n".join(rows))
+    return tmp_path
+
+
+def made(**options) -> Airline:
+    dm = Airline(**options)
+    dm.setup()
+    return dm
+
+
+def original(dm, t: torch.Tensor) -> list[float]:
+    extra = dm.spec.extra
+    return (t * extra["target_scale"] + extra["target_shift"]).flatten().round().tolist()
+
+
+def test_windows_pair_a_look_back_with_the_next_values():
+    series = torch.arange(10.0)
+    x, y, first, last = windows(series, look_back=3, horizon=2, target="many_to_one")
+    assert x[0, :, 0].tolist() == [0, 1, 2] and y[0].tolist() == [3, 4]
+    assert x[-1, :, 0].tolist() == [5, 6, 7] and y[-1].tolist() == [8, 9]
+    assert first[0] == 3 and last[-1] == 9
+    x, y, first, last = windows(series, look_back=3, horizon=2, target="many_to_many")
+    assert y[0, :, 0].tolist() == [2, 3, 4] and (first[0], last[0]) == (2, 4)
+
+
+def test_many_to_one_splits_in_order_and_scales_on_train_only(csv_dir):
+    dm = made(root=str(csv_dir), seed=0, look_back=6, val_fraction=0.25, test_fraction=0.25)
+    spec = dm.spec
+    assert spec.layout == Layout("sequence", "single")
+    assert (spec.input_kind, spec.input_size, spec.target_kind, spec.target_size) == (
+        "features",
+        1,
+        "value",
+        1,
+    )
+    train = VALUES[:24]
+    assert spec.extra == {"target_scale": max(train) - min(train), "target_shift": min(train)}
+    targets = {s: original(dm, dm.splits[s].tensors["y"]) for s in ("train", "val", "test")}
+    assert targets == {"train": VALUES[6:24], "val": VALUES[24:36], "test": VALUES[36:48]}
+    x = dm.splits["val"].tensors["x"]
+    assert original(dm, x[0]) == VALUES[18:24]  # history reaches back into the train months
+
+
+def test_many_to_many_scores_each_split_on_its_own_months(csv_dir):
+    dm = made(
+        root=str(csv_dir),
+        seed=0,
+        target="many_to_many",
+        look_back=6,
+        horizon=1,
+        val_fraction=0.25,
+        test_fraction=0.25,
+        scaling="standard",
+    )
+    assert dm.spec.layout == Layout("sequence", "aligned")
+    train = torch.tensor(VALUES[:24], dtype=torch.float64)
+    assert dm.spec.extra["target_shift"] == pytest.approx(float(train.mean()))
+    y = dm.splits["test"].tensors["y"]
+    assert y.shape == (12 - 6 + 1, 6, 1)
+    assert original(dm, y[0]) == VALUES[36:42] and original(dm, y[-1]) == VALUES[42:48]
+
+
+def test_errors_name_the_file_and_line_or_the_option(csv_dir):
+    path = csv_dir / "airline-passengers.csv"
+    path.write_text(path.read_text() + '\n"1953-01",lots\n')
+    with pytest.raises(ZooError, match=r"airline-passengers\.csv, line 50: expected"):
+        made(root=str(csv_dir), seed=0)
+    with pytest.raises(ZooError, match=r"airline-passengers\.csv.*data\.root="):
+        made(root=str(csv_dir / "elsewhere"), seed=0)
+    with pytest.raises(ZooError, match="data.target='one_to_one' is not known"):
+        Airline.layout({"target": "one_to_one"})
+
+
+def test_rmse_and_mae_are_reported_in_original_units():
+    spec = Spec(
+        Layout("sequence", "single"),
+        "features",
+        1,
+        "value",
+        1,
+        extra={"target_scale": 100.0, "target_shift": 50.0},
+    )
+    objective = Objective(spec)
+    predicted, target = torch.tensor([[0.1], [0.5]]), torch.tensor([[0.2], [0.2]])
+    metrics = objective.update("test", predicted, target).compute()
+    assert metrics["test/mse"] == pytest.approx((0.01 + 0.09) / 2)  # on the model's scale
+    assert metrics["test/rmse"] == pytest.approx(100 * ((0.01 + 0.09) / 2) ** 0.5)
+    assert metrics["test/mae"] == pytest.approx(100 * (0.1 + 0.3) / 2)
+
+
+def test_shared_copy_has_144_months(shared_data):
+    dm = made(root=str(shared_data / "airline-passengers"), seed=0)
+    sizes = {s: len(d) for s, d in dm.splits.items()}
+    assert sizes == {"train": 96 - 12, "val": 24, "test": 24}  # 96 + 24 + 24 = 144 months
+
+
+def rmse_of(dm, guess) -> float:
+    """Test RMSE in passengers of a guess per window (from the window's own inputs)."""
+    x, y = dm.splits["test"].tensors["x"], dm.splits["test"].tensors["y"]
+    truth, guessed = torch.tensor(original(dm, y)), torch.tensor(original(dm, guess(x)))
+    return float(((truth - guessed) ** 2).mean().sqrt())
+
+
+def gru_run(shared_data, tmp_path, epochs):
+    root = shared_data / "airline-passengers"
+    overrides = [
+        "data=airline",
+        f"data.root={root}",
+        "cell=gru",
+        "cell.hidden_size=32",
+        f"trainer.max_epochs={epochs}",
+        "optimizer.lr=0.01",
+    ]
+    return train_quick(overrides, tmp_path)[0], made(root=str(root), seed=0)
+
+
+def test_gru_forecasts_far_better_than_the_training_mean(shared_data, tmp_path):
+    metrics, dm = gru_run(shared_data, tmp_path, epochs=20)
+    train_mean = dm.splits["train"].tensors["y"].mean()
+    baseline = rmse_of(dm, lambda x: train_mean.expand(len(x)))  # about 238 passengers
+    assert metrics["test/rmse"] < baseline / 2
+
+
+@pytest.mark.slow
+def test_gru_forecasts_better_than_last_month(shared_data, tmp_path):
+    metrics, dm = gru_run(shared_data, tmp_path, epochs=60)
+    persistence = rmse_of(dm, lambda x: x[:, -1, 0])  # about 52 passengers
+    assert metrics["test/rmse"] < persistence

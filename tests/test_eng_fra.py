@@ -1,0 +1,194 @@
+"""data=eng_fra: Tatoeba English-French pairs prepared as in the PyTorch seq2seq tutorial."""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+
+import pytest
+from conftest import train_quick
+
+from zoo.data.eng_fra import EngFra, normalize
+from zoo.errors import ZooError
+from zoo.spec import Layout
+
+ATTRIBUTION = "CC-BY 2.0 (France) Attribution: tatoeba.org #2877272 (CM) & #1158250 (Wittydev)"
+LINES = [
+    "Go.\tVa !",
+    "I'm cold.\tJ'ai froid.",
+    "I am sad.\tJe suis triste.",
+    "He's tall.\tIl est grand.",
+    "She is happy.\tElle est heureuse.",
+    "We're late.\tNous sommes en retard.",
+    "They are here.\tIls sont là.",
+    "You are right.\tVous avez raison.",
+    "I am not going to tell you what happened yesterday.\tJe ne vais pas te dire ce qui "
+    "s'est passé hier.",
+    "He is a teacher.\tC'est un professeur.",
+]
+TUTORIAL = [
+    "i am ",
+    "i m ",
+    "he is",
+    "he s ",
+    "she is",
+    "she s ",
+    "you are",
+    "you re ",
+    "we are",
+    "we re ",
+    "they are",
+    "they re ",
+]
+
+
+@pytest.fixture
+def fra_zip(tmp_path):
+    """manythings.org's layout: fra-eng.zip holding fra.txt (three fields) and _about.txt."""
+    path = tmp_path / "fra-eng.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("_about.txt", "Tab-delimited bilingual sentence pairs.\n")
+        z.writestr("fra.txt", "".join(f"{line}\t{ATTRIBUTION}\n" for line in LINES))
+    return path
+
+
+def made(**options) -> EngFra:
+    dm = EngFra(**options)
+    dm.setup()
+    return dm
+
+
+def pairs(dm, split=None):
+    spec, found = dm.spec, []
+    join = spec.extra["join"]
+    for name in [split] if split else ["train", "val", "test"]:
+        t = dm.splits[name].tensors
+        for x, n, y, m in zip(t["x"], t["x_len"], t["y"], t["y_len"], strict=True):
+            assert y[m - 1] == spec.eos_id
+            found.append(
+                (
+                    join.join(spec.input_vocab[i] for i in x[:n]),
+                    join.join(spec.target_vocab[i] for i in y[: m - 1]),
+                )
+            )
+    return found
+
+
+def test_normalisation_is_the_tutorials():
+    assert normalize("Va !") == "va !"
+    assert normalize("J'ai froid.") == "j ai froid ."
+    assert normalize("Ça alors\u202f!") == "ca alors !"
+    assert normalize(" Où est-il ? ") == "ou est il ?"
+
+
+def test_tutorial_filters_keep_short_pairs_starting_with_a_prefix(fra_zip):
+    dm = EngFra(
+        root=str(fra_zip.parent),
+        seed=0,
+        prefixes=TUTORIAL,
+        max_length=10,
+        val_fraction=0.2,
+        test_fraction=0.2,
+    )
+    spec = dm.spec
+    assert spec.layout == Layout("sequence", "sequence")
+    assert (spec.input_kind, spec.target_kind) == ("tokens", "tokens")
+    assert spec.target_vocab[spec.bos_id] == "<bos>"
+    got = set(pairs(dm))
+    words = {
+        ("i m cold .", "j ai froid ."),
+        ("i am sad .", "je suis triste ."),
+        ("he s tall .", "il est grand ."),
+        ("she is happy .", "elle est heureuse ."),
+        ("we re late .", "nous sommes en retard ."),
+        ("they are here .", "ils sont la ."),
+        ("you are right .", "vous avez raison ."),
+        ("he is a teacher .", "c est un professeur ."),
+    }
+    # unknown words of val/test sentences read <unk>; train sentences read back whole
+    assert set(pairs(dm, "train")) <= words
+    assert len(got) == len(words)
+
+
+def test_no_filters_keep_every_pair_and_reverse_swaps_the_sides(fra_zip):
+    options = dict(
+        root=str(fra_zip),
+        seed=0,
+        prefixes=None,
+        max_length=None,
+        val_fraction=0.1,
+        test_fraction=0.1,
+    )
+    forward, backward = made(**options), made(**options, reverse=True)
+    assert sum(len(s) for s in forward.splits.values()) == len(LINES)
+    swapped = [(y, x) for x, y in pairs(forward, "train")]
+    assert pairs(backward, "train") == swapped
+    assert ("go .", "va !") in pairs(forward) and ("va !", "go .") in pairs(backward)
+
+
+def test_character_level_and_min_freq(fra_zip):
+    options = dict(
+        root=str(fra_zip),
+        seed=0,
+        prefixes=None,
+        max_length=None,
+        val_fraction=0.1,
+        test_fraction=0.1,
+    )
+    chars = made(**options, level="char")
+    assert chars.spec.extra == {"level": "char", "join": ""}
+    assert all(len(t) == 1 for t in chars.spec.input_vocab[2:])
+    counts = Counter(w for x, _ in pairs(made(**options), "train") for w in x.split())
+    rare = made(**options, min_freq=2)
+    assert set(rare.spec.input_vocab[2:]) == {w for w, c in counts.items() if c >= 2}
+
+
+def test_a_plain_fra_txt_is_read_too(tmp_path):
+    (tmp_path / "fra.txt").write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    dm = made(root=str(tmp_path), seed=0, prefixes=None, max_length=None)
+    assert sum(len(s) for s in dm.splits.values()) == len(LINES)
+
+
+def test_a_line_without_a_tab_is_named(tmp_path):
+    (tmp_path / "fra.txt").write_text("Go.\tVa !\nHello there\n", encoding="utf-8")
+    with pytest.raises(ZooError, match=r"fra\.txt, line 2: expected English<TAB>French"):
+        EngFra(root=str(tmp_path), seed=0).setup()
+
+
+def test_filters_that_leave_nothing_say_what_to_loosen(fra_zip):
+    with pytest.raises(ZooError, match="loosen data.max_length/data.prefixes"):
+        EngFra(root=str(fra_zip), seed=0, prefixes=["zz "]).setup()
+
+
+def test_missing_local_copy_says_where_it_looked(tmp_path):
+    with pytest.raises(ZooError, match=r"fra-eng\.zip.*data\.root="):
+        EngFra(root=str(tmp_path), seed=0).setup()
+
+
+def test_shared_copy_with_the_tutorial_filters(shared_data):
+    dm = made(root=str(shared_data / "eng-fra"), seed=0, prefixes=TUTORIAL, max_length=10)
+    assert sum(len(s) for s in dm.splits.values()) == 10922
+
+
+@pytest.mark.slow
+def test_shared_copy_has_142787_pairs(shared_data):
+    dm = made(root=str(shared_data / "eng-fra"), seed=0, prefixes=None, max_length=None)
+    assert sum(len(s) for s in dm.splits.values()) == 142787
+
+
+@pytest.mark.slow
+def test_seq2seq_learns_to_translate(shared_data, tmp_path):
+    metrics, _ = train_quick(
+        [
+            "data=eng_fra",
+            f"data.root={shared_data / 'eng-fra'}",
+            "topology=seq2seq",
+            "cell=gru",
+            "cell.hidden_size=128",
+            "trainer.max_epochs=5",
+            "optimizer.lr=0.003",
+        ],
+        tmp_path,
+    )
+    # about 4,000 target words: a uniform guess has a perplexity of 4,000
+    assert metrics["test/ppl"] < 30
