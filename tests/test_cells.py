@@ -262,6 +262,8 @@ def test_unknown_init_scheme_is_refused():
 def test_unknown_kind_and_merge_are_refused():
     with pytest.raises(ZooError, match=r"cell.kind='transformer' is not known"):
         build_stack(cell_config("gru", kind="transformer"), None, E)
+    with pytest.raises(ZooError, match=r"cell.nonlinearity='gelu' is not known"):
+        build_stack(cell_config("rnn", nonlinearity="gelu"), None, E)
     direction = OmegaConf.create({"bidirectional": True, "merge": "max"})
     with pytest.raises(ZooError, match=r"direction.merge='max' is not known"):
         build_stack(cell_config("gru"), direction, E)
@@ -315,7 +317,15 @@ def test_parallel_scan_equals_sequential_loop(kind, with_state):
     cell = stack.layers[0].directions[0]
     x = torch.randn(3, 64, E, dtype=torch.float64)
     h0 = torch.randn(3, H, dtype=torch.float64) if with_state else None  # any sign
-    torch.testing.assert_close(cell(x, h0), sequential_min_cell(cell, x, h0))
+    weights = torch.randn(3, 64, H, dtype=torch.float64)
+
+    def outputs_and_gradients(out):
+        return (out, *torch.autograd.grad((out * weights).sum(), list(cell.parameters())))
+
+    parallel = outputs_and_gradients(cell(x, h0))
+    sequential = outputs_and_gradients(sequential_min_cell(cell, x, h0))
+    for got, want in zip(parallel, sequential, strict=True):
+        torch.testing.assert_close(got, want)
 
 
 @pytest.mark.parametrize("kind", list(MIN_CELLS))

@@ -57,6 +57,8 @@ class RecurrentStack(nn.Module):
                 f"cell.forget_bias is set but cell.kind={kind!r} has no forget gate; "
                 "remove cell.forget_bias or use an lstm or minlstm cell."
             )
+        if kind == "rnn" and nonlinearity not in ("tanh", "relu"):
+            raise ZooError(f"cell.nonlinearity={nonlinearity!r} is not known; use tanh or relu.")
         if hidden_size < 1 or num_layers < 1:
             raise ZooError("cell.hidden_size and cell.num_layers must be positive integers.")
         if not 0.0 <= dropout < 1.0:
