@@ -12,6 +12,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import LearningRateMonitor
 
+from zoo.callbacks.run_config import RunConfig
 from zoo.composition import check_composition
 from zoo.task import SequenceTask
 
@@ -41,7 +42,7 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
 
 def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
     loggers = instantiate_all(cfg.get("logger"))
-    callbacks = instantiate_all(cfg.get("callbacks"))
+    callbacks = [*instantiate_all(cfg.get("callbacks")), RunConfig(_plain(cfg))]
     if not loggers:  # Lightning refuses a learning-rate monitor without a logger
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False,

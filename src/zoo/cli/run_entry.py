@@ -18,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from zoo.errors import ZooError
 from zoo.run_record import clean, git_sha, versions, write_record
+from zoo.tracking import finish_wandb
 
 log = logging.getLogger("zoo")
 SOURCE = Path(__file__).resolve().parent
@@ -48,6 +49,7 @@ def run_entry(cfg: DictConfig, work) -> float | None:
         record["metrics"], record["params"] = clean(metrics), params
     except Exception as exc:  # recorded for the sweep table, then reported below
         failure = exc
+    finish_wandb(failed=failure is not None)  # the next job of a sweep starts its own run
     record["wall_s"] = round(time.time() - start, 3)
     if failure is not None:
         record["status"], record["error"] = "failed", f"{failure}"

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import sys
+
 import hydra
 from omegaconf import DictConfig
 
 from zoo.cli.config_dir import config_dir
 from zoo.cli.run_entry import run_entry
+from zoo.errors import ZooError
+from zoo.resume import resume_args
 from zoo.training import train
 
 
 @hydra.main(version_base="1.3", config_path=config_dir(), config_name="train")
-def main(cfg: DictConfig) -> float | None:
+def train_app(cfg: DictConfig) -> float | None:
     return run_entry(cfg, train)
+
+
+def main() -> None:
+    """`ckpt_path=RUN` continues that run in its own folder (zoo.resume), then Hydra runs."""
+    try:
+        sys.argv[1:] = resume_args(sys.argv[1:])
+    except ZooError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    train_app()
 
 
 if __name__ == "__main__":

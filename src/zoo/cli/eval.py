@@ -1,0 +1,25 @@
+"""`zoo-eval ckpt_path=RUN/checkpoints/<best>.ckpt [split=test] [data.root=...]`: evaluate a
+trained run on one of its splits, from the run's own config; writes RUN/eval_metrics.json."""
+
+from __future__ import annotations
+
+import sys
+
+from zoo.cli.options import parse_command, run_command
+from zoo.inference.evaluation import evaluate
+
+
+def _eval(argv: list[str]) -> None:
+    opts, overrides = parse_command("eval", argv)
+    metrics, path = evaluate(opts.ckpt_path, opts.split, overrides)
+    for name, value in metrics.items():
+        print(f"{name}\t{value}")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def main() -> None:
+    run_command(lambda: _eval(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Evaluate a trained run's checkpoint on one of its data splits, rebuilding the data from the
+run's own config (nothing re-specified); overrides such as `data.root=` point it at a moved
+copy. The metrics equal the run's own on the same split and checkpoint."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytorch_lightning as pl
+from hydra.utils import instantiate
+
+from zoo.checkpoints import LoadedRun, load_run
+from zoo.errors import ZooError
+from zoo.run_record import clean
+
+SPLITS = ("test", "val")
+RESULT_FILE = "eval_metrics.json"
+
+
+def _check_same_data(run: LoadedRun, spec) -> None:
+    mine, theirs = run.spec, spec
+    for field in (
+        "input_kind",
+        "input_size",
+        "target_kind",
+        "target_size",
+        "input_vocab",
+        "target_vocab",
+    ):
+        if getattr(mine, field) != getattr(theirs, field):
+            raise ZooError(
+                f"the data built from the run's config differs from the "
+                f"checkpoint's ({field}); point data.root= at the data the run "
+                "was trained on."
+            )
+
+
+def evaluate(
+    ckpt_path: str | Path, split: str = "test", overrides: list[str] = ()
+) -> tuple[dict, Path]:
+    """The checkpoint's metrics on `split`, also written to RUN/eval_metrics.json (beside the
+    checkpoint when it lies outside a run folder); returns (metrics, that file)."""
+    if split not in SPLITS:
+        raise ZooError(f"split={split!r} is not known; choose one of {SPLITS}.")
+    start = time.time()
+    run = load_run(ckpt_path)
+    cfg = run.config(list(overrides))
+    pl.seed_everything(cfg.seed, workers=True, verbose=False)
+    datamodule = instantiate(cfg.data)
+    _check_same_data(run, datamodule.spec)
+    out_dir = run.run_dir or run.ckpt_path.parent
+    trainer = instantiate(
+        cfg.trainer,
+        logger=False,
+        callbacks=[],
+        enable_checkpointing=False,
+        enable_model_summary=False,
+        default_root_dir=str(out_dir),
+    )
+    evaluate_split = trainer.test if split == "test" else trainer.validate
+    metrics: dict = {}
+    for result in evaluate_split(run.task, datamodule=datamodule, verbose=False):
+        metrics.update({k: v for k, v in result.items() if "/" in k})
+    metrics = clean(metrics)
+    path = out_dir / RESULT_FILE
+    record = {
+        "ckpt_path": str(run.ckpt_path.resolve()),
+        "split": split,
+        "metrics": metrics,
+        "overrides": list(overrides),
+        "wall_s": round(time.time() - start, 3),
+    }
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return metrics, path

@@ -1,0 +1,236 @@
+"""Samples from a trained model as text, for every topology that can generate:
+
+- a language model (many_to_many on causal token data) continues a prompt;
+- one_to_many spells a sequence for a condition (a label name such as `Russian`, or numbers),
+  optionally starting with a given prefix;
+- seq2seq turns a source text (the prompt) into a target text, e.g. a translation.
+
+`zoo-sample` prints them; the samples callback logs them during validation.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from zoo.errors import ZooError
+from zoo.inference.codec import TextCodec
+from zoo.spec import Spec
+from zoo.task import SequenceTask
+from zoo.topologies.decoding import beam_search, sample
+from zoo.topologies.lm_generation import continue_prompt
+from zoo.topologies.many_to_many import ManyToMany
+
+
+def is_language_model(task: SequenceTask) -> bool:
+    spec = task.spec
+    return (
+        isinstance(task.model, ManyToMany)
+        and spec.layout.causal
+        and spec.input_kind == "tokens"
+        and spec.target_kind == "tokens"
+    )
+
+
+def can_sample(task: SequenceTask) -> bool:
+    return bool(task.model.can_generate) or is_language_model(task)
+
+
+def check_can_sample(task: SequenceTask, where: str) -> None:
+    if not can_sample(task):
+        name = type(task.model).name
+        raise ZooError(
+            f"{where} is a topology={name} model ({type(task.model).about}), which cannot "
+            "generate; zoo-sample needs a language model (many_to_many on causal data), "
+            "one_to_many or seq2seq (use zoo-predict for this one)."
+        )
+
+
+def condition_names(spec: Spec) -> list[str]:
+    return list(spec.input_vocab or [str(i) for i in range(spec.input_size)])
+
+
+def condition_tensor(spec: Spec, condition: str | None, rows: int) -> torch.Tensor:
+    """A one_to_many condition: a label name (or id) for label input, numbers for features."""
+    if spec.input_kind == "features":
+        values = _numbers(condition, spec.input_size)
+        return torch.tensor([values] * rows, dtype=torch.float32)
+    names = condition_names(spec)
+    valid = ", ".join(names)
+    if condition is None or str(condition) == "":
+        raise ZooError(f"this model generates for a condition; give condition=<one of: {valid}>.")
+    text = str(condition)
+    lowered = [n.lower() for n in names]
+    if text in names:
+        label = names.index(text)
+    elif text.lower() in lowered:
+        label = lowered.index(text.lower())
+    else:
+        raise ZooError(f"condition={text!r} is not one of the model's conditions: {valid}.")
+    return torch.full((rows,), label, dtype=torch.long)
+
+
+def _numbers(text: str | None, size: int) -> list[float]:
+    parts = str(text or "").replace(",", " ").split()
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != size:
+        raise ZooError(
+            f"this model's condition is {size} numbers; give condition=\"x1,...,"
+            f'x{size}" (got {text!r}).'
+        )
+    return values
+
+
+def generate_after_prefix(
+    model,
+    batch: dict,
+    prefix: list[int],
+    max_len: int,
+    beam: int = 1,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+) -> list[list[int]]:
+    """A decoder topology's output that starts with `prefix` (the prefix not included)."""
+    spec = model.spec
+    state = model.start(batch)
+    rows, device = batch["x"].size(0), batch["x"].device
+    tokens = [spec.bos_id, *prefix]
+    if len(tokens) > 1:
+        _, state = model.decoder(torch.tensor([tokens[:-1]] * rows, device=device), state)
+    first = torch.full((rows,), tokens[-1], dtype=torch.long, device=device)
+    if beam > 1:
+        return beam_search(model.decoder.step, state, first, spec.eos_id, max_len, beam)
+    return sample(
+        model.decoder.step,
+        state,
+        first,
+        spec.eos_id,
+        max_len,
+        temperature=temperature,
+        top_k=top_k,
+        greedy=temperature <= 0,
+        generator=generator,
+    )
+
+
+def _lm_start(spec: Spec, codec: TextCodec) -> list[int]:
+    """Where an unprompted language model starts: a line break, else the begin token."""
+    if "\n" in codec.index:
+        return [codec.index["\n"]]
+    if spec.bos_id is not None:
+        return [spec.bos_id]
+    raise ZooError('this language model needs a start; give prompt="some text".')
+
+
+@torch.no_grad()
+def sample_texts(
+    task: SequenceTask,
+    prompt: str = "",
+    condition: str | None = None,
+    n: int = 5,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    beam: int = 1,
+    max_len: int = 100,
+    seed: int = 0,
+    where: str = "the checkpoint",
+) -> list[str]:
+    """`n` samples (one with beam search, which is deterministic) as text."""
+    check_can_sample(task, where)
+    if n < 1 or max_len < 1 or beam < 1:
+        raise ZooError(f"n={n}, max_len={max_len} and beam={beam} must be at least 1.")
+    model, spec = task.model, task.spec
+    rows = 1 if beam > 1 else n
+    generator = torch.Generator().manual_seed(int(seed))
+    options = {"beam": beam, "temperature": temperature, "top_k": top_k, "generator": generator}
+    target = TextCodec.for_target(spec)
+    if is_language_model(task):
+        ids = TextCodec.for_input(spec).encode(prompt) if prompt else _lm_start(spec, target)
+        if not ids:
+            raise ZooError(f"prompt={prompt!r} holds no token of the model's vocabulary.")
+        found = continue_prompt(
+            model,
+            torch.tensor([ids] * rows),
+            max_len,
+            eos=spec.eos_id,
+            greedy=temperature <= 0,
+            **options,
+        )
+        return [target.decode(ids + seq) for seq in found]
+    if type(model).name == "one_to_many":
+        prefix = target.encode(prompt) if prompt else []
+        batch = {"x": condition_tensor(spec, condition, rows)}
+        found = generate_after_prefix(model, batch, prefix, max_len, **options)
+        return [target.decode(prefix + seq) for seq in found]
+    source = TextCodec.for_input(spec).encode(prompt)
+    if not source:
+        raise ZooError('this model turns a source text into a target text; give prompt="...".')
+    batch = {"x": torch.tensor([source] * rows), "x_len": torch.full((rows,), len(source))}
+    return [
+        target.decode(seq) for seq in generate_after_prefix(model, batch, [], max_len, **options)
+    ]
+
+
+def describe_inputs(spec: Spec, batch: dict) -> list[str]:
+    """Each example's input as text: tokens decoded, a label's name, or its numbers."""
+    x = batch["x"]
+    if spec.input_kind == "label":
+        names = condition_names(spec)
+        return [names[int(i)] for i in x]
+    if spec.input_kind == "features":
+        return [" ".join(f"{v:.3g}" for v in row.flatten().tolist()[:16]) for row in x]
+    codec = TextCodec.for_input(spec)
+    lengths = batch.get("x_len")
+    return [
+        codec.decode(row[: int(lengths[i])].tolist() if lengths is not None else row.tolist())
+        for i, row in enumerate(x)
+    ]
+
+
+@torch.no_grad()
+def validation_samples(
+    task: SequenceTask,
+    batch: dict,
+    max_len: int,
+    prompt_len: int,
+    temperature: float,
+    generator: torch.Generator,
+) -> list[tuple[str, str, str]]:
+    """(input, generated, reference) for each example of `batch`: a language model
+    continues the first `prompt_len` tokens; decoders generate from the whole input."""
+    spec = task.spec
+    target = TextCodec.for_target(spec)
+    if is_language_model(task):
+        if batch.get("x_len") is not None:  # a prompt of real tokens only
+            prompt_len = min(prompt_len, int(batch["x_len"].min()))
+        x = batch["x"][:, :prompt_len]
+        found = continue_prompt(
+            task.model,
+            x,
+            max_len,
+            eos=spec.eos_id,
+            generator=generator,
+            temperature=temperature,
+            greedy=temperature <= 0,
+        )
+        prompts = [target.decode(row.tolist()) for row in x]
+        y = batch["y"][:, prompt_len - 1 : prompt_len - 1 + max_len]
+        refs = [target.decode(row.tolist()) for row in y]
+    else:
+        found = task.model.generate(
+            batch,
+            max_len=max_len,
+            temperature=temperature,
+            greedy=temperature <= 0,
+            generator=generator,
+        )
+        prompts = describe_inputs(spec, batch)
+        lengths = batch.get("y_len")
+        refs = [
+            target.decode(row[: int(lengths[i])].tolist() if lengths is not None else row.tolist())
+            for i, row in enumerate(batch["y"])
+        ]
+    return [(p, target.decode(seq), r) for p, seq, r in zip(prompts, found, refs, strict=True)]

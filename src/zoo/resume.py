@@ -1,0 +1,63 @@
+"""Resuming a run in its own folder: `zoo-train ckpt_path=RUN` (or `hydra.run.dir=RUN
+ckpt_path=last`) continues RUN from RUN/checkpoints/last.ckpt with RUN's own command-line
+overrides (later ones on the new command line win, e.g. trainer.max_epochs=50), writing into
+RUN: the CSV logger appends, wandb continues the same run.
+
+Done by rewriting the command line before Hydra composes it, because the run folder is
+Hydra's (hydra.run.dir) and must be known before the job starts. A checkpoint file given as
+ckpt_path is left to Lightning (its training state, in a new run folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from zoo.errors import ZooError
+
+MULTIRUN = ("-m", "--multirun")
+
+
+def _key(override: str) -> str:
+    return override.partition("=")[0].lstrip("+~")
+
+
+def _value(args: list[str], key: str) -> str | None:
+    found = [a.partition("=")[2] for a in args if _key(a) == key and "=" in a]
+    return found[-1] if found else None
+
+
+def resume_args(args: list[str]) -> list[str]:
+    """The command line (without the program name) that resumes the run `args` point at;
+    `args` unchanged when they resume nothing."""
+    ckpt, run_dir = _value(args, "ckpt_path"), _value(args, "hydra.run.dir")
+    if ckpt is None or any(a in MULTIRUN for a in args):
+        return args
+    if ckpt == "last":
+        if run_dir is None:
+            raise ZooError(
+                "ckpt_path=last needs the run to continue; give zoo-train "
+                "ckpt_path=RUN_FOLDER (or hydra.run.dir=RUN_FOLDER ckpt_path=last)."
+            )
+        run = Path(run_dir).expanduser()
+    elif Path(ckpt).expanduser().is_dir():
+        run = Path(ckpt).expanduser()
+    else:
+        return args
+    saved = run / ".hydra" / "overrides.yaml"
+    last = run / "checkpoints" / "last.ckpt"
+    if not saved.is_file():
+        raise ZooError(
+            f"{run} is not a zoo-train run folder (it has no .hydra/overrides.yaml); "
+            "give the folder of the run to continue."
+        )
+    if not last.is_file():
+        raise ZooError(
+            f"{run} has no checkpoints/last.ckpt to continue from (did it finish "
+            "an epoch?); start it afresh instead."
+        )
+    given = [a for a in args if _key(a) not in ("ckpt_path", "hydra.run.dir")]
+    keys = {_key(a) for a in given}
+    kept = [o for o in OmegaConf.load(saved) if _key(o) not in keys | {"ckpt_path"}]
+    return [*kept, *given, f"ckpt_path={last.resolve()}", f"hydra.run.dir={run.resolve()}"]

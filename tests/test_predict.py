@@ -1,0 +1,162 @@
+"""zoo-predict: a classifier's label and probabilities or a regressor's value for new inputs,
+encoded as the run's data was (vocabulary, tokenisation, feature scaling)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+import torch
+from conftest import compose_train, run_cli, train_quick
+
+from zoo.checkpoints import load_run
+from zoo.cli import predict as predict_cli
+from zoo.errors import ZooError
+from zoo.inference.codec import TextCodec
+from zoo.inference.prediction import predict
+from zoo.spec import Layout, Spec
+from zoo.training import build_task
+
+TINY = ["trainer.max_epochs=1", "cell.hidden_size=16", "topology.embedding_dim=8"]
+RUSSIAN = ["Ivanov", "Petrov", "Smirnov", "Volkov", "Sokolov", "Popov", "Lebedev", "Kozlov"]
+ENGLISH = ["Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Thomas", "Roberts"]
+NAMES = ["Ivanov", "Smith", "Dostoevsky"]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("predict")
+    names = root / "names"
+    names.mkdir()
+    (names / "Russian.txt").write_text("\n".join(RUSSIAN * 3))
+    (names / "English.txt").write_text("\n".join(ENGLISH * 3))
+    found = {
+        "classifier": f"data=names data.root={names} topology=many_to_one",
+        "regressor": "data=adding data.T=5 data.n_train=32 data.n_val=16 data.n_test=16",
+    }
+    for name, overrides in found.items():
+        train_quick(TINY + overrides.split(), root / name)
+        found[name] = root / name
+    return found
+
+
+def _task(tmp_path, spec: Spec, topology: str):
+    cfg = compose_train([f"topology={topology}", "cell.hidden_size=8"], tmp_path)
+    return build_task(cfg, spec).eval()
+
+
+def test_text_is_encoded_with_the_runs_own_vocabulary(runs):
+    task = load_run(runs["classifier"]).task
+    found = predict(task, NAMES)
+    vocab = task.spec.input_vocab
+    for name, result in zip(NAMES, found, strict=True):
+        x = torch.tensor([[vocab.index(c) if c in vocab else vocab.index("<unk>") for c in name]])
+        probs = task.model({"x": x, "x_len": torch.tensor([len(name)])})[0].softmax(-1)[0]
+        expected = dict(zip(task.spec.target_vocab, probs.tolist(), strict=True))
+        assert result["probabilities"] == pytest.approx(expected, abs=1e-6)
+        assert result["label"] == max(expected, key=expected.get)
+
+
+def test_numbers_are_read_as_steps_of_features_with_a_header_skipped(runs, tmp_path):
+    task = load_run(runs["regressor"]).task
+    x = torch.rand(2, 5, 2)
+    rows = [",".join(f"{v:.6f}" for v in row.flatten().tolist()) for row in x]
+    (tmp_path / "rows.csv").write_text("\n".join(["value,marker", *rows]) + "\n")
+    found = predict(task, (tmp_path / "rows.csv").read_text().splitlines())
+    x = torch.tensor([[float(v) for v in row.split(",")] for row in rows]).view(2, 5, 2)
+    expected = task.model({"x": x, "x_len": torch.tensor([5, 5])})[0][:, 0]
+    assert [f["value"] for f in found] == pytest.approx(expected.tolist(), abs=1e-6)
+
+
+def test_features_and_values_are_scaled_as_the_data_recorded(tmp_path):
+    spec = Spec(
+        Layout("sequence", "single"),
+        "features",
+        2,
+        "value",
+        1,
+        extra={
+            "feature_shift": [1.0, 10.0],
+            "feature_scale": [2.0, 5.0],
+            "target_shift": 100.0,
+            "target_scale": 4.0,
+        },
+    )
+    task = _task(tmp_path, spec, "many_to_one")
+    value = predict(task, ["3 20 5 30"])[0]["value"]
+    scaled = torch.tensor([[[1.0, 2.0], [2.0, 4.0]]])  # (raw - shift) / scale
+    expected = task.model({"x": scaled, "x_len": torch.tensor([2])})[0].item() * 4.0 + 100.0
+    assert value == pytest.approx(expected, abs=1e-5)
+
+
+def test_the_recorded_tokenizer_is_used_for_text():
+    tokens = ["<pad>", "<unk>", "i", "am", "cold", "."]
+    spec = Spec(
+        Layout("sequence", "single"),
+        "tokens",
+        6,
+        "class",
+        2,
+        input_vocab=tokens,
+        extra={
+            "tokenizer": {
+                "level": "word",
+                "lowercase": True,
+                "normalize": "zoo.data.eng_fra.normalize",
+            }
+        },
+    )
+    codec = TextCodec.for_input(spec)
+    assert codec.encode("I  am COLD.") == [2, 3, 4, 5]
+    assert codec.encode("I am hot") == [2, 3, 1]
+    assert codec.decode([2, 3, 4, 5, 0]) == "i am cold ."
+    guessed = TextCodec(["<pad>", "<unk>", "a", "b", " "], None)  # all single characters
+    assert guessed.level == "char" and guessed.encode("AB a") == [2, 3, 4, 2]
+
+
+def test_only_zoo_functions_normalize_text():
+    with pytest.raises(ZooError, match="only functions of the zoo package"):
+        TextCodec(["<pad>", "a"], {"level": "char", "normalize": "os.system"})
+
+
+def test_wrong_numbers_and_generative_models_are_refused(runs, tmp_path):
+    with pytest.raises(
+        ZooError, match="input line 1 has 3 numbers; this model reads a multiple of 2"
+    ):
+        predict(load_run(runs["regressor"]).task, ["1,2,3"])
+    spec = Spec(
+        Layout("single", "sequence"),
+        "label",
+        2,
+        "tokens",
+        6,
+        bos_id=2,
+        eos_id=3,
+        input_vocab=["a", "b"],
+        target_vocab=["<pad>", "<unk>", "<bos>", "<eos>", "x", "y"],
+    )
+    with pytest.raises(ZooError, match="topology=one_to_many .* use zoo-sample to generate"):
+        predict(_task(tmp_path, spec, "one_to_many"), ["a"])
+
+
+def test_zoo_predict_prints_one_line_per_input(runs, tmp_path, monkeypatch, capsys):
+    (tmp_path / "names.txt").write_text("\n".join(NAMES) + "\n")
+    expected = predict(load_run(runs["classifier"]).task, NAMES)
+    proc = run_cli(
+        "zoo-predict",
+        f"ckpt_path={runs['classifier']}",
+        f"input={tmp_path / 'names.txt'}",
+        "format=json",
+        cwd=tmp_path,
+    )
+    found = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [f["label"] for f in found] == [e["label"] for e in expected]
+    assert [f["input"] for f in found] == NAMES
+    monkeypatch.setattr(
+        sys, "argv", ["zoo-predict", f"ckpt_path={runs['classifier']}", "input=Ivanov", "top=2"]
+    )
+    predict_cli.main()
+    label, ranked = capsys.readouterr().out.strip().split("\t")
+    assert label == expected[0]["label"] and ranked.startswith(f"{label}=")
+    assert len(ranked.split("  ")) == 2
