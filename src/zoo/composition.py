@@ -8,6 +8,7 @@ from omegaconf import DictConfig
 
 from zoo.errors import ZooError
 from zoo.spec import Layout
+from zoo.tbptt import check_truncation
 from zoo.topologies import topology_class
 
 
@@ -23,4 +24,5 @@ def check_composition(cfg: DictConfig) -> Layout:
     layout = data_layout(cfg.data)
     topology = topology_class(cfg.topology.name)
     topology.check(layout, bool(cfg.direction.bidirectional), cfg.data.name)
+    check_truncation(cfg)
     return layout

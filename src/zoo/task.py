@@ -13,6 +13,7 @@ from omegaconf import OmegaConf
 
 from zoo.objective import Objective
 from zoo.spec import Spec
+from zoo.tbptt import clip_gradients, step_schedulers, truncated_training_step
 from zoo.topologies import build_model
 
 
@@ -26,7 +27,8 @@ def _detach(state):
 
 class SequenceTask(pl.LightningModule):
     def __init__(self, spec: dict, cell: dict, direction: dict, topology: dict,
-                 optimizer: dict, scheduler: dict | None = None, exact_match: bool = True):
+                 optimizer: dict, scheduler: dict | None = None, exact_match: bool = True,
+                 tbptt: dict | None = None):
         super().__init__()
         self.save_hyperparameters()
         self.spec = Spec.from_dict(spec)
@@ -37,6 +39,8 @@ class SequenceTask(pl.LightningModule):
         self.objective = Objective(self.spec)
         self.stateful = bool(self.spec.extra.get("stateful", False))
         self._carried = {}
+        self.tbptt = tbptt  # truncated BPTT within each batch (zoo.tbptt): manual optimisation
+        self.automatic_optimization = not tbptt
 
     def forward(self, batch, state=None):
         return self.model(batch, state)
@@ -46,6 +50,13 @@ class SequenceTask(pl.LightningModule):
         logits, state = self.model(batch, state)
         if self.stateful:  # truncated BPTT across consecutive chunks: keep state, cut graph
             self._carried[split] = _detach(state)
+        loss = self.score(split, logits, batch)
+        if split != "train" and self.hparams.exact_match and self.model.can_generate:
+            self._log_exact_match(split, batch)
+        return loss
+
+    def score(self, split: str, logits: torch.Tensor, batch: dict) -> torch.Tensor:
+        """The loss of `logits` against the batch's target; logs it and updates the metrics."""
         logits, target = self.objective.select(logits, batch)
         loss = self.objective.loss(logits, target)
         n = target.size(0)
@@ -54,8 +65,6 @@ class SequenceTask(pl.LightningModule):
         metrics = self.objective.update(split, logits, target)
         self.log_dict(metrics, on_step=False, on_epoch=True, prog_bar=split == "val",
                       batch_size=n)
-        if split != "train" and self.hparams.exact_match and self.model.can_generate:
-            self._log_exact_match(split, batch)
         return loss
 
     def _log_exact_match(self, split: str, batch: dict) -> None:
@@ -82,7 +91,20 @@ class SequenceTask(pl.LightningModule):
         self._carried.pop("test", None)
 
     def training_step(self, batch, batch_idx):
+        if self.tbptt:
+            state = truncated_training_step(self, batch, self._carried.get("train"))
+            if self.stateful:
+                self._carried["train"] = state
+            return None
         return self._step("train", batch)
+
+    def on_before_optimizer_step(self, optimizer):
+        if self.tbptt:  # after the callbacks saw the raw gradients, as Lightning clips
+            clip_gradients(self, optimizer)
+
+    def on_train_epoch_end(self):
+        if self.tbptt:
+            step_schedulers(self, "epoch")
 
     def validation_step(self, batch, batch_idx):
         self._step("val", batch)

@@ -15,6 +15,7 @@ from pytorch_lightning.callbacks import LearningRateMonitor
 from zoo.callbacks.run_config import RunConfig
 from zoo.composition import check_composition
 from zoo.task import SequenceTask
+from zoo.tbptt import truncation
 
 
 def _plain(node) -> dict:
@@ -37,6 +38,7 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
         optimizer=_plain(cfg.optimizer),
         scheduler=_plain(cfg.get("scheduler")),
         exact_match=bool(cfg.get("exact_match", True)),
+        tbptt=truncation(cfg),
     )
 
 
@@ -45,8 +47,9 @@ def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
     callbacks = [*instantiate_all(cfg.get("callbacks")), RunConfig(_plain(cfg))]
     if not loggers:  # Lightning refuses a learning-rate monitor without a logger
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
+    manual = {"gradient_clip_val": None} if truncation(cfg) else {}  # the task clips (tbptt)
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False,
-                       default_root_dir=str(output_dir))
+                       default_root_dir=str(output_dir), **manual)
 
 
 def train(cfg: DictConfig, output_dir: Path) -> tuple[dict, int]:

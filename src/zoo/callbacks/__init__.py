@@ -1,0 +1,1 @@
+"""Lightning callbacks of the zoo (selected through the `callbacks` config group)."""
