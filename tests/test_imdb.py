@@ -222,7 +222,9 @@ def test_download_is_verified_and_offline_says_how_to_fix_it(tmp_path, monkeypat
         server.shutdown()
         server.server_close()
     monkeypatch.setattr(imdb_module, "ARCHIVE_URL", "http://127.0.0.1:9/aclImdb_v1.tar.gz")
-    with pytest.raises(ZooError, match=r"aclImdb_v1.tar.gz is not in the cache.*set data.root"):
+    with pytest.raises(
+        ZooError, match=r"aclImdb_v1.tar.gz is not in the cache.*set data.root to a folder holding"
+    ):
         imdb(None, tmp_path / "offline")
 
 

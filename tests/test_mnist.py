@@ -180,7 +180,8 @@ def test_download_from_a_mirror_is_verified(tmp_path, monkeypatch):
 
 def test_offline_without_root_says_where_it_looked(tmp_path, monkeypatch):
     monkeypatch.setattr(Mnist, "mirrors", ("http://127.0.0.1:9/",))
-    with pytest.raises(ZooError, match=r"not in the cache .*downloads/mnist.*set data.root"):
+    hint = "set data.root to a folder holding the four MNIST IDX files"
+    with pytest.raises(ZooError, match=rf"not in the cache .*downloads/mnist.*{hint}"):
         mnist(None, tmp_path)
 
 

@@ -137,10 +137,12 @@ def fetch(
     cache_dir: str | Path,
     filename: str | None = None,
     retries: int = 3,
+    local_copy_hint: str = "a local copy of the data",
 ) -> Path:
     """Download `url` (or the first of several mirrors that works) into
     `cache_dir/downloads/<name>/` once, verified against `known_hash` ("sha256:..." or
-    "md5:..."); later calls return the cached file without touching the network."""
+    "md5:..."); later calls return the cached file without touching the network.
+    `local_copy_hint` completes the offline error's "set data.root to ..."."""
     import pooch
 
     urls = [url] if isinstance(url, str) else list(url)
@@ -169,5 +171,5 @@ def fetch(
             failures.append(f"{mirror} ({type(exc).__name__})")
     raise ZooError(
         f"data={name}: {filename} is not in the cache ({folder}) and could not be downloaded "
-        f"from {', '.join(failures)}; when offline, set data.root to a local copy of the data."
+        f"from {', '.join(failures)}; when offline, set data.root to {local_copy_hint}."
     )

@@ -44,6 +44,7 @@ WORD_INDEX_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/im
 WORD_INDEX_MD5 = "md5:bfafd718b763782e994055a2d397834f"  # keras.datasets.imdb.get_word_index
 START, OOV = 1, 2
 PADDING = ("pre", "post")
+LOCAL = "a folder holding aclImdb_v1.tar.gz or aclImdb/ (and imdb_word_index.json)"
 
 
 class Imdb(SequenceDataModule):
@@ -68,8 +69,8 @@ class Imdb(SequenceDataModule):
                 "data=imdb: data.root and data.cache_dir are both unset; set data.root "
                 "to a local copy or cache_dir to a download folder."
             )
-        archive = fetch("imdb", ARCHIVE_URL, ARCHIVE_MD5, self.cache_dir)
-        index = fetch("imdb", WORD_INDEX_URL, WORD_INDEX_MD5, self.cache_dir)
+        archive = fetch("imdb", ARCHIVE_URL, ARCHIVE_MD5, self.cache_dir, local_copy_hint=LOCAL)
+        index = fetch("imdb", WORD_INDEX_URL, WORD_INDEX_MD5, self.cache_dir, local_copy_hint=LOCAL)
         return reader.Source("archive", archive, index)
 
     def build(self):
@@ -128,7 +129,6 @@ class Imdb(SequenceDataModule):
 
     def _ids_from_text(self, source, word_index, index_from, num_words):
         reviews = reader.read_reviews(source)
-        words = {s: [reader.keras_words(t) for t in texts] for s, (texts, _) in reviews.items()}
         if word_index is None:
             log.warning(
                 "data=imdb: no %s beside %s; ranking words from its training reviews, "
@@ -136,11 +136,14 @@ class Imdb(SequenceDataModule):
                 reader.WORD_INDEX,
                 source.path,
             )
-            word_index = reader.ranked_words(words["train"])
+            word_index = reader.ranked_words(map(reader.keras_words, reviews["train"][0]))
         lookup = {w: keras_id(r, index_from, num_words) for w, r in word_index.items()}.get
-        ids = {
-            s: [[START] + [i for i in map(lookup, review) if i is not None] for review in w]
-            for s, w in words.items()
+        ids = {  # one review's words at a time: the 12 million word strings are never all held
+            s: [
+                [START] + [i for i in map(lookup, reader.keras_words(t)) if i is not None]
+                for t in texts
+            ]
+            for s, (texts, _) in reviews.items()
         }
         return ids, {s: labels for s, (_, labels) in reviews.items()}, word_index
 

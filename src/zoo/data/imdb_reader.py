@@ -16,6 +16,7 @@ import tarfile
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def read_word_index(path: Path) -> dict[str, int]:
     return {str(w): int(r) for w, r in index.items()}
 
 
-def ranked_words(tokenised: list[list[str]]) -> dict[str, int]:
+def ranked_words(tokenised: Iterable[list[str]]) -> dict[str, int]:
     """A word index built like Keras's: words by frequency, rank 1 the most frequent."""
     counts = Counter()
     for words in tokenised:

@@ -109,6 +109,7 @@ class Mnist(SequenceDataModule):
                 [m + stem + ".gz" for m in self.mirrors],
                 "md5:" + self.md5[role],
                 self.cache_dir,
+                local_copy_hint=f"a folder holding the four {self.title} IDX files",
             )
             for role, stem in FILES.items()
         }
