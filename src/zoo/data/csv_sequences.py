@@ -1,0 +1,302 @@
+"""Numeric sequences from your own CSV/TSV files (`data=csv`), in one of two formats.
+
+`format: rows` -- one sequence per row, its label in `label_column` (default -1, the last):
+
+    0.12,0.40,0.33,0.91,1
+    0.90,0.25,0.51,0
+    0.33,0.72,0.08,0.64,0.15,2
+
+Every other field is a number; rows may differ in length (blank cells after a shorter
+sequence are ignored, as a spreadsheet pads them). With `features_per_step: F` each run of
+F values is one step of F features.
+`target: class` maps the labels to class ids (sorted, numerically when they are numbers; the
+names are kept in `Spec.target_vocab`); `target: value` regresses the label as a number.
+Train/val/test are a seeded shuffle cut by `val_fraction`/`test_fraction`.
+
+`format: series` -- one long time series, one row per time step, one column per feature:
+
+    Month,Passengers
+    1949-01,112
+    1949-02,118
+
+`columns` picks the input columns (default: every column whose first value is a number, so
+a date column is skipped); `target_column` (default -1) is the value to forecast. Each
+window of `look_back` rows predicts the target `horizon` rows after its last row, or, with
+`aligned: true`, at every row the target `horizon` rows later (a causal layout). The split is
+chronological: train first, then val, then test; a val/test window may read inputs from
+before its segment, but all its targets lie inside it.
+
+A folder in `data.path` reads every .csv/.tsv/.txt file in it (for series, each file is a
+series of its own); a mapping `{train: ..., val: ..., test: ...}` gives separate split files.
+`scale` (standard | minmax | none) is fitted on the training split only: the inputs for
+rows; inputs and target for series (`Spec.extra` keeps the target's `target_shift` and
+`target_scale`, so RMSE and MAE are reported in the file's units).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+from zoo.data.base import SequenceDataModule
+from zoo.data.batches import TensorSequences
+from zoo.data.csv_table import Table, class_names, is_number, number, read_table
+from zoo.data.local_files import bad_line, files_in, source_paths
+from zoo.data.splits import assign_splits, cut_sizes
+from zoo.errors import ZooError
+from zoo.spec import Layout, Spec
+
+FORMATS = ("rows", "series")
+TARGETS = ("class", "value")
+SCALES = ("standard", "minmax", "none")
+SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
+
+
+def _choice(options, key: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = options.get(key, default)
+    if value not in allowed:
+        raise ZooError(f"data.{key}={value!r} is not known for data=csv; choose one of {allowed}.")
+    return value
+
+
+def fit_scaler(kind: str, values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(shift, scale) per column of `values` (N, D): x -> (x - shift) / scale."""
+    if kind == "standard":
+        shift, scale = values.mean(0), values.std(0, unbiased=False)
+    elif kind == "minmax":
+        shift, scale = values.min(0).values, values.max(0).values - values.min(0).values
+    else:
+        shift, scale = torch.zeros(values.size(1)), torch.ones(values.size(1))
+    return shift, torch.where(scale > 0, scale, torch.ones_like(scale))
+
+
+def read_rows(table: Table, label_column, features_per_step: int, target: str) -> list:
+    """(steps, label) per row: steps a list of `features_per_step`-long value lists."""
+    named = isinstance(label_column, str) and not label_column.lstrip("-").isdigit()
+    fixed = table.column(label_column, "label_column") if named or int(label_column) >= 0 else None
+    examples = []
+    for line, fields in table.rows:
+        while fields and not fields[-1].strip():
+            fields = fields[:-1]
+        index = fixed if fixed is not None else len(fields) + int(label_column)
+        if not 0 <= index < len(fields):
+            raise bad_line(
+                table.path,
+                line,
+                f"has {len(fields)} fields, too few to hold "
+                f"data.label_column={label_column} and a value",
+            )
+        label = fields[index].strip()
+        cells = [(c, f) for c, f in enumerate(fields) if c != index]
+        while cells and not cells[-1][1].strip():  # blank cells after a shorter sequence
+            cells.pop()
+        values = [number(table, line, f, c, "every column but the label") for c, f in cells]
+        if not values or len(values) % features_per_step:
+            raise bad_line(
+                table.path,
+                line,
+                f"has {len(values)} values, which do not split into "
+                f"steps of data.features_per_step={features_per_step}",
+            )
+        if target == "value":
+            label = number(table, line, label, index, "the label (data.target=value)")
+        elif not label:
+            raise bad_line(table.path, line, f"has an empty label in column {table.name(index)}")
+        steps = [
+            values[i : i + features_per_step] for i in range(0, len(values), features_per_step)
+        ]
+        examples.append((steps, label))
+    return examples
+
+
+def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, torch.Tensor, dict]:
+    """(features (R, D), target (R,), names) of a one-row-per-step table."""
+    if columns is None:
+        picked = [c for c, f in enumerate(table.rows[0][1]) if is_number(f)]
+    else:
+        picked = [table.column(c, "columns") for c in columns]
+    if not picked:
+        raise ZooError(f"{table.path} has no numeric column to read; list them in data.columns.")
+    target = table.column(target_column, "target_column")
+    need = max(*picked, target) + 1
+    features, values = [], []
+    for line, fields in table.rows:
+        if len(fields) < need:
+            raise bad_line(
+                table.path,
+                line,
+                f"has {len(fields)} fields, but data.columns and data.target_column need {need}",
+            )
+        features.append([number(table, line, fields[c], c, "data.columns") for c in picked])
+        values.append(number(table, line, fields[target], target, "data.target_column"))
+    names = {"columns": [table.title(c) for c in picked], "target_column": table.title(target)}
+    return torch.tensor(features), torch.tensor(values), names
+
+
+def windows(features, target, look_back, horizon, stride, aligned, start, stop):
+    """(x, y) windows whose targets all lie in rows [start, stop) of one series."""
+    first = horizon if aligned else look_back - 1 + horizon  # offsets of the window's targets
+    last = look_back - 1 + horizon
+    xs, ys = [], []
+    for s in range(max(0, start - first), len(target), stride):
+        if s + last >= stop:
+            break
+        xs.append(features[s : s + look_back])
+        ys.append(target[s + first : s + last + 1].unsqueeze(-1))
+    return xs, ys
+
+
+class CsvSequences(SequenceDataModule):
+    cacheable = True
+
+    @classmethod
+    def layout(cls, cfg) -> Layout:
+        fmt = _choice(cfg, "format", "rows", FORMATS)
+        if fmt == "series" and cfg.get("aligned", False):
+            return Layout("sequence", "aligned", causal=True)
+        return Layout("sequence", "single")
+
+    def sources(self):
+        return list(source_paths("csv", self.options.get("path")).values())
+
+    def _tables(self) -> dict[str, list[Table]]:
+        opts = self.options
+        tables = {}
+        for split, path in source_paths("csv", opts.get("path")).items():
+            files = files_in(path, SUFFIXES) if path.is_dir() else [path]
+            tables[split] = [
+                read_table(f, opts.get("delimiter"), opts.get("header", "auto")) for f in files
+            ]
+        return tables
+
+    def build(self):
+        if _choice(self.options, "format", "rows", FORMATS) == "rows":
+            return self._build_rows()
+        return self._build_series()
+
+    def _build_rows(self):
+        opts = self.options
+        target = _choice(opts, "target", "class", TARGETS)
+        scale = _choice(opts, "scale", "standard", SCALES)
+        per_step = int(opts.get("features_per_step", 1))
+        if per_step < 1:
+            raise ZooError(f"data.features_per_step={per_step} must be at least 1.")
+        parts = {
+            split: [
+                ex
+                for t in found
+                for ex in read_rows(t, opts.get("label_column", -1), per_step, target)
+            ]
+            for split, found in self._tables().items()
+        }
+        splits = assign_splits(
+            "csv", parts, opts.get("val_fraction", 0.1), opts.get("test_fraction", 0.1), self.seed
+        )
+        train_steps = torch.cat([torch.tensor(steps) for steps, _ in splits["train"]])
+        shift, factor = fit_scaler(scale, train_steps)
+        labels = [label for examples in splits.values() for _, label in examples]
+        names = class_names(labels) if target == "class" else []
+        ids = {name: i for i, name in enumerate(names)}
+        data = {}
+        for split, examples in splits.items():
+            seqs = [(torch.tensor(steps) - shift) / factor for steps, _ in examples]
+            labels = [label for _, label in examples]
+            if target == "class":
+                y = torch.tensor([ids[x] for x in labels])
+            else:
+                y = torch.tensor(labels, dtype=torch.float32).unsqueeze(-1)
+            x_len = torch.tensor([len(s) for s in seqs])
+            data[split] = TensorSequences(pad_sequence(seqs, batch_first=True), y, x_len=x_len)
+        extra = {
+            "format": "rows",
+            "scale": scale,
+            "feature_shift": shift.tolist(),
+            "feature_scale": factor.tolist(),
+        }
+        if target == "class":
+            spec = Spec(
+                self.layout(opts),
+                "features",
+                per_step,
+                "class",
+                len(names),
+                target_vocab=names,
+                extra=extra,
+            )
+        else:
+            spec = Spec(self.layout(opts), "features", per_step, "value", 1, extra=extra)
+        return spec, data
+
+    def _build_series(self):
+        opts = self.options
+        scale = _choice(opts, "scale", "standard", SCALES)
+        look_back, horizon = int(opts.get("look_back", 12)), int(opts.get("horizon", 1))
+        stride, aligned = int(opts.get("stride", 1)), bool(opts.get("aligned", False))
+        if look_back < 1 or horizon < 0 or stride < 1:
+            raise ZooError(
+                f"data.look_back={look_back}, data.horizon={horizon} and "
+                f"data.stride={stride} must be at least 1, 0 and 1 for data=csv."
+            )
+        fractions = {"val": opts.get("val_fraction", 0.1), "test": opts.get("test_fraction", 0.1)}
+        tables = self._tables()
+        missing = {s: f for s, f in fractions.items() if s not in tables}
+        segments = []  # (features, target, split, start row, stop row)
+        for split, found in tables.items():
+            for table in found:
+                features, target, names = read_series(
+                    table, opts.get("columns"), opts.get("target_column", -1)
+                )
+                if split in ("val", "test"):
+                    segments.append((features, target, split, 0, len(target)))
+                    continue
+                start, sizes = 0, cut_sizes("csv", len(target), missing)
+                for part in ("train", "val", "test"):
+                    if part in sizes:
+                        segments.append((features, target, part, start, start + sizes[part]))
+                        start += sizes[part]
+        train = [(f[a:b], t[a:b]) for f, t, s, a, b in segments if s == "train"]
+        shift, factor = fit_scaler(
+            scale, torch.cat([torch.cat([f, t.unsqueeze(-1)], dim=1) for f, t in train])
+        )
+        collected = {s: ([], []) for s in ("train", "val", "test")}
+        for features, target, split, start, stop in segments:
+            xs, ys = windows(
+                (features - shift[:-1]) / factor[:-1],
+                (target - shift[-1]) / factor[-1],
+                look_back,
+                horizon,
+                stride,
+                aligned,
+                start,
+                stop,
+            )
+            collected[split][0].extend(xs)
+            collected[split][1].extend(ys)
+        data = {}
+        for split, (xs, ys) in collected.items():
+            if not xs:
+                raise ZooError(
+                    f"data=csv: the {split} part of the series is too short for one window of "
+                    f"look_back={look_back} and horizon={horizon}; lower data.look_back or "
+                    f"give the {split} split more rows (data.{split}_fraction)."
+                )
+            y = torch.stack(ys) if aligned else torch.stack(ys).squeeze(-1)
+            data[split] = TensorSequences(torch.stack(xs), y)
+        extra = {
+            "format": "series",
+            "scale": scale,
+            **names,
+            "feature_shift": shift[:-1].tolist(),
+            "feature_scale": factor[:-1].tolist(),
+            "target_shift": float(shift[-1]),
+            "target_scale": float(factor[-1]),
+        }
+        spec = Spec(
+            self.layout(opts),
+            "features",
+            data["train"].tensors["x"].size(-1),
+            "value",
+            1,
+            extra=extra,
+        )
+        return spec, data

@@ -1,0 +1,113 @@
+"""Language modelling on your own text (`data=text_lm`): each step predicts the next token.
+
+Any UTF-8 text file (a folder: its files in name order, joined by line breaks) is split into
+characters or words (`level`) and cut in order into train, val and test (train first, test
+last) by `val_fraction`/`test_fraction`, unless separate files are given. The vocabulary
+comes from the training text only (`max_size`, `min_freq`; other tokens become <unk>).
+
+Each split is stored as one stream and cut into chunks of `seq_len` + 1 tokens, the input
+being the first `seq_len` and the target the same chunk shifted by one. With
+`stateful: false` the chunks are independent examples, shuffled for training; with
+`stateful: true` (char-rnn style) each split is laid out as `batch_size` parallel streams
+served in order, and the hidden state is carried from one chunk to the next (truncated BPTT).
+The layout is causal, so a bidirectional model is refused when the config is composed.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.utils.data import BatchSampler, DataLoader, SequentialSampler
+
+from zoo.data.base import SequenceDataModule
+from zoo.data.batches import batch_sampler
+from zoo.data.char_stream import independent_chunks, parallel_streams, shifted_stream
+from zoo.data.local_files import files_in, read_text, source_paths
+from zoo.data.splits import assign_splits
+from zoo.data.tokenize import joiner, tokenizer
+from zoo.data.vocab import PAD, UNK, Vocabulary
+from zoo.errors import ZooError
+from zoo.spec import Layout, Spec
+
+LAYOUT = Layout("sequence", "aligned", causal=True)
+
+
+class TextLM(SequenceDataModule):
+    cacheable = True
+
+    @classmethod
+    def layout(cls, cfg) -> Layout:
+        return LAYOUT
+
+    @property
+    def stateful(self) -> bool:
+        return bool(self.options.get("stateful", False))
+
+    def sources(self):
+        return list(source_paths("text_lm", self.options.get("path")).values())
+
+    def build(self):
+        opts = self.options
+        level = opts.get("level", "char")
+        tokens_of = tokenizer(level, bool(opts.get("lowercase", False)))
+        parts = {}
+        for split, path in source_paths("text_lm", opts.get("path")).items():
+            files = files_in(path) if path.is_dir() else [path]
+            parts[split] = tokens_of("\n".join(read_text(f) for f in files))
+        splits = assign_splits(
+            "text_lm",
+            parts,
+            opts.get("val_fraction", 0.05),
+            opts.get("test_fraction", 0.05),
+            seed=None,
+        )
+        for split, tokens in splits.items():
+            if len(tokens) < 2:
+                raise ZooError(
+                    f"data=text_lm: the {split} text has {len(tokens)} token(s), too "
+                    "few for one step; give more text or a larger fraction."
+                )
+        vocab = Vocabulary.build(
+            [splits["train"]],
+            specials=(PAD, UNK),
+            max_size=opts.get("max_size"),
+            min_freq=opts.get("min_freq", 1),
+        )
+        data = {
+            s: shifted_stream(torch.tensor(vocab.encode(t), dtype=torch.long))
+            for s, t in splits.items()
+        }
+        extra = {
+            "stateful": self.stateful,
+            "level": level,
+            "join": joiner(level),
+            "lowercase": bool(opts.get("lowercase", False)),
+        }
+        spec = Spec(
+            LAYOUT,
+            "tokens",
+            len(vocab),
+            "tokens",
+            len(vocab),
+            input_vocab=vocab.tokens,
+            target_vocab=vocab.tokens,
+            extra=extra,
+        )
+        return spec, data
+
+    def _loader(self, split: str, train: bool) -> DataLoader:
+        self.setup()
+        size = self.batch_size if train else self.eval_batch_size
+        seq_len = int(self.options.get("seq_len", 100))
+        if self.stateful:  # in order, full batches only: row j of each batch continues row j
+            data = parallel_streams("text_lm", self.splits[split], size, seq_len)
+            sampler = BatchSampler(SequentialSampler(data), size, drop_last=True)
+        else:
+            data = independent_chunks("text_lm", self.splits[split], seq_len)
+            sampler = batch_sampler(data, size, shuffle=train, bucket=False, drop_last=False)
+        return DataLoader(
+            data,
+            sampler=sampler,
+            batch_size=None,
+            num_workers=self.num_workers,
+            persistent_workers=self.num_workers > 0,
+        )
