@@ -104,6 +104,7 @@ def test_folder_gives_keras_ids_and_labels(tmp_path):
     assert train.tensors["y"].tolist() == TRAIN_LABELS
     assert rows(dm.splits["test"]) == [[1, 7, 4, 5], [1, 6, 5]]
     assert dm.splits["val"] is dm.splits["test"]  # the Keras example validates on test
+    assert train.tensors["x"].dtype == torch.int32 and train.tensors["x_len"].dtype == torch.int64
     spec = dm.spec
     assert spec.input_kind == "tokens" and spec.target_kind == "class"
     assert spec.target_vocab == ["neg", "pos"] and spec.pad_id == 0

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from zoo.data import imdb_reader as reader
@@ -88,8 +89,11 @@ class Imdb(SequenceDataModule):
         )
         splits = {}
         for split in reader.SPLITS:
-            x, lengths = pad_truncate(
-                ids[split], self.options.get("maxlen"), self.options.get("truncating", "pre")
+            x, lengths = pad_truncate(  # int32 ids (embeddings take them): half the memory
+                ids[split],
+                self.options.get("maxlen"),
+                self.options.get("truncating", "pre"),
+                dtype=np.int32,
             )
             splits[split] = TensorSequences(x, torch.tensor(labels[split]), x_len=lengths)
         held = holdout_size(self.options.get("val_split", 0), len(splits["train"]), "imdb")

@@ -21,9 +21,14 @@ TRUNCATING = ("pre", "post")
 
 
 def pad_truncate(
-    seqs: list[list[int]], maxlen: int | None = None, truncating: str = "pre", pad: int = 0
+    seqs: list[list[int]],
+    maxlen: int | None = None,
+    truncating: str = "pre",
+    pad: int = 0,
+    dtype=np.int64,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """(x, lengths): x is (N, longest kept length) int64, each row's tokens first."""
+    """(x, lengths): x is (N, longest kept length) of `dtype`, each row's tokens first;
+    lengths are int64."""
     if truncating not in TRUNCATING:
         raise ZooError(f"data.truncating={truncating!r} is not known; choose one of {TRUNCATING}.")
     if maxlen is not None and maxlen < 1:
@@ -32,8 +37,8 @@ def pad_truncate(
         seqs = [s[-maxlen:] if truncating == "pre" else s[:maxlen] for s in seqs]
     lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
     width = int(lengths.max(initial=0))
-    x = np.full((len(seqs), width), pad, dtype=np.int64)
+    x = np.full((len(seqs), width), pad, dtype=dtype)
     x[np.arange(width) < lengths[:, None]] = np.fromiter(
-        chain.from_iterable(seqs), np.int64, count=int(lengths.sum())
+        chain.from_iterable(seqs), dtype, count=int(lengths.sum())
     )
     return torch.from_numpy(x), torch.from_numpy(lengths)
