@@ -51,6 +51,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def visible(folder) -> list[str]:
+    """The folder's files, without the hidden lock files."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 @pytest.fixture
 def serve():
     servers = []
@@ -91,19 +96,34 @@ def test_interrupted_download_resumes_in_a_later_run(serve, tmp_path):
     with pytest.raises(ZooError, match="could not be downloaded"):
         fetch("demo", server.url, MD5, tmp_path, retries=0)
     folder = tmp_path / "downloads" / "demo"
-    assert [p.name for p in folder.iterdir()] == ["file.bin.part"]
+    assert visible(folder) == ["file.bin.part"]
     assert (folder / "file.bin.part").stat().st_size == len(PAYLOAD) // 2
     path = fetch("demo", server.url, MD5, tmp_path, retries=0)
     assert path.read_bytes() == PAYLOAD
     assert server.ranges[-1] == f"bytes={len(PAYLOAD) // 2}-"
-    assert [p.name for p in folder.iterdir()] == ["file.bin"]
+    assert visible(folder) == ["file.bin"]
 
 
 def test_checksum_mismatch_leaves_nothing_in_the_cache(serve, tmp_path):
     server = serve()
     with pytest.raises(ZooError, match="does not match its published checksum"):
         fetch("demo", server.url, "md5:" + "0" * 32, tmp_path)
-    assert list((tmp_path / "downloads" / "demo").iterdir()) == []
+    assert visible(tmp_path / "downloads" / "demo") == []
+
+
+def test_parallel_runs_download_once(serve, tmp_path):
+    server = serve()
+    found = []
+    runs = [
+        threading.Thread(target=lambda: found.append(fetch("demo", server.url, MD5, tmp_path)))
+        for _ in range(3)
+    ]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    assert len(found) == 3 and len(set(found)) == 1 and found[0].read_bytes() == PAYLOAD
+    assert server.ranges == [None]
 
 
 def test_a_bad_cached_file_is_downloaded_again(serve, tmp_path):

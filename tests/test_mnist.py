@@ -165,7 +165,9 @@ def test_download_from_a_mirror_is_verified(tmp_path, monkeypatch):
         monkeypatch.setattr(Mnist, "md5", md5)
         dm = mnist(None, tmp_path, val_split=0)
         assert torch.equal(dm.splits["test"].tensors["y"], torch.from_numpy(arrays["test_labels"]))
-        downloaded = sorted(p.name for p in (tmp_path / "cache" / "downloads" / "mnist").iterdir())
+        downloaded = sorted(
+            p.name for p in (tmp_path / "cache" / "downloads" / "mnist").glob("*.gz")
+        )
         assert downloaded == sorted(stem + ".gz" for stem in FILES.values())
         monkeypatch.setattr(Mnist, "md5", {**md5, "test_labels": "0" * 32})
         with pytest.raises(ZooError, match="does not match its published checksum"):

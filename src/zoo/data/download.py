@@ -144,31 +144,34 @@ def fetch(
     "md5:..."); later calls return the cached file without touching the network.
     `local_copy_hint` completes the offline error's "set data.root to ..."."""
     import pooch
+    from filelock import FileLock
 
     urls = [url] if isinstance(url, str) else list(url)
     filename = filename or urls[0].rsplit("/", 1)[-1]
     folder = Path(cache_dir).expanduser() / "downloads" / name
-    failures = []
-    for mirror in urls:
-        downloader = ResumableDownloader(folder / f"{filename}.part", retries=retries)
-        try:
-            return Path(
-                pooch.retrieve(
-                    mirror,
-                    known_hash=known_hash,
-                    fname=filename,
-                    path=folder,
-                    downloader=downloader,
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(folder / f".{filename}.lock"):  # parallel runs (a sweep) download it once
+        failures = []
+        for mirror in urls:
+            downloader = ResumableDownloader(folder / f"{filename}.part", retries=retries)
+            try:
+                return Path(
+                    pooch.retrieve(
+                        mirror,
+                        known_hash=known_hash,
+                        fname=filename,
+                        path=folder,
+                        downloader=downloader,
+                    )
                 )
-            )
-        except ValueError:  # pooch's checksum mismatch; it already deleted the file
-            raise ZooError(
-                f"data={name}: the file downloaded from {mirror} does not match its published "
-                f"checksum {known_hash}, so it was discarded; try again later, or set data.root "
-                "to a local copy."
-            ) from None
-        except Exception as exc:  # offline, DNS, HTTP errors: try the next mirror
-            failures.append(f"{mirror} ({type(exc).__name__})")
+            except ValueError:  # pooch's checksum mismatch; it already deleted the file
+                raise ZooError(
+                    f"data={name}: the file downloaded from {mirror} does not match its "
+                    f"published checksum {known_hash}, so it was discarded; try again later, "
+                    "or set data.root to a local copy."
+                ) from None
+            except Exception as exc:  # offline, DNS, HTTP errors: try the next mirror
+                failures.append(f"{mirror} ({type(exc).__name__})")
     raise ZooError(
         f"data={name}: {filename} is not in the cache ({folder}) and could not be downloaded "
         f"from {', '.join(failures)}; when offline, set data.root to {local_copy_hint}."
