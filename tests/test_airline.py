@@ -6,7 +6,7 @@ import pytest
 import torch
 from conftest import train_quick
 
-from zoo.data.airline import Airline
+from zoo.data.airline import URL, Airline
 from zoo.data.windows import windows
 from zoo.errors import ZooError
 from zoo.objective import Objective
@@ -91,6 +91,19 @@ def test_errors_name_the_file_and_line_or_the_option(csv_dir):
         Airline.layout({"target": "one_to_one"})
 
 
+def test_without_root_it_downloads_the_csv(monkeypatch, csv_dir, tmp_path):
+    calls = []
+
+    def fetch(name, url, known_hash, cache_dir, filename=None):
+        calls.append((url, filename))
+        return csv_dir / "airline-passengers.csv"
+
+    monkeypatch.setattr("zoo.data.seed_source.fetch", fetch)
+    dm = made(seed=0, cache_dir=str(tmp_path / "cache"))
+    assert sum(len(s) for s in dm.splits.values()) == 48 - 12
+    assert calls == [(URL, "airline-passengers.csv")]
+
+
 def test_rmse_and_mae_are_reported_in_original_units():
     spec = Spec(
         Layout("sequence", "single"),
@@ -121,11 +134,12 @@ def rmse_of(dm, guess) -> float:
     return float(((truth - guessed) ** 2).mean().sqrt())
 
 
-def gru_run(shared_data, tmp_path, epochs):
+def gru_run(shared_data, tmp_path, epochs, batch_size=8):
     root = shared_data / "airline-passengers"
     overrides = [
         "data=airline",
         f"data.root={root}",
+        f"data.batch_size={batch_size}",
         "cell=gru",
         "cell.hidden_size=32",
         f"trainer.max_epochs={epochs}",
@@ -135,7 +149,7 @@ def gru_run(shared_data, tmp_path, epochs):
 
 
 def test_gru_forecasts_far_better_than_the_training_mean(shared_data, tmp_path):
-    metrics, dm = gru_run(shared_data, tmp_path, epochs=20)
+    metrics, dm = gru_run(shared_data, tmp_path, epochs=10, batch_size=16)
     train_mean = dm.splits["train"].tensors["y"].mean()
     baseline = rmse_of(dm, lambda x: train_mean.expand(len(x)))  # about 238 passengers
     assert metrics["test/rmse"] < baseline / 2

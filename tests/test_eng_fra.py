@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from conftest import train_quick
 
-from zoo.data.eng_fra import EngFra, normalize
+from zoo.data.eng_fra import URL, EngFra, normalize
 from zoo.errors import ZooError
 from zoo.spec import Layout
 
@@ -158,6 +158,19 @@ def test_a_line_without_a_tab_is_named(tmp_path):
 def test_filters_that_leave_nothing_say_what_to_loosen(fra_zip):
     with pytest.raises(ZooError, match="loosen data.max_length/data.prefixes"):
         EngFra(root=str(fra_zip), seed=0, prefixes=["zz "]).setup()
+
+
+def test_without_root_it_downloads_the_anki_zip(monkeypatch, fra_zip, tmp_path):
+    calls = []
+
+    def fetch(name, url, known_hash, cache_dir, filename=None):
+        calls.append((url, filename))
+        return fra_zip
+
+    monkeypatch.setattr("zoo.data.seed_source.fetch", fetch)
+    dm = made(seed=0, cache_dir=str(tmp_path / "cache"), prefixes=None, max_length=None)
+    assert sum(len(s) for s in dm.splits.values()) == len(LINES)
+    assert calls == [(URL, "fra-eng.zip")]
 
 
 def test_missing_local_copy_says_where_it_looked(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from conftest import compose_train, train_quick
 
 from zoo.composition import check_composition
-from zoo.data.names import Names
+from zoo.data.names import URL, Names
 from zoo.errors import ZooError
 from zoo.spec import Layout
 
@@ -124,6 +124,23 @@ def test_the_tutorial_zip_reads_like_the_folder(tmp_path, names_dir):
     from_folder = Names(root=str(names_dir), seed=0)
     assert from_zip.spec.target_vocab == from_folder.spec.target_vocab
     assert from_zip.splits["train"].tensors["x"].equal(from_folder.splits["train"].tensors["x"])
+
+
+def test_without_root_it_downloads_the_tutorial_zip(monkeypatch, names_dir, tmp_path):
+    archive = tmp_path / "data.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in names_dir.iterdir():
+            z.write(f, f"data/names/{f.name}")
+    calls = []
+
+    def fetch(name, url, known_hash, cache_dir):
+        calls.append(url)
+        return archive
+
+    monkeypatch.setattr("zoo.data.names.fetch", fetch)
+    dm = Names(seed=0, cache_dir=str(tmp_path / "cache"))
+    assert dm.spec.target_vocab == ["Czech", "Irish", "Polish"]
+    assert calls == [URL]
 
 
 def test_missing_local_copy_says_where_it_looked_and_what_to_set(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 import torch
 from conftest import train_quick
 
-from zoo.data.shakespeare import Shakespeare
+from zoo.data.shakespeare import SHA256, URL, Shakespeare
 from zoo.errors import ZooError
 from zoo.spec import Layout
 
@@ -89,6 +89,18 @@ def test_a_split_too_short_for_the_batch_says_what_to_change(text_file):
     dm = Shakespeare(root=str(text_file), seed=0, batch_size=64, seq_len=50)
     with pytest.raises(ZooError, match="too short.*data.seq_len or data.batch_size"):
         dm.val_dataloader()
+
+
+def test_without_root_it_downloads_the_verified_official_file(monkeypatch, text_file, tmp_path):
+    calls = []
+
+    def fetch(name, url, known_hash, cache_dir, filename=None):
+        calls.append((url, known_hash, filename))
+        return text_file
+
+    monkeypatch.setattr("zoo.data.seed_source.fetch", fetch)
+    Shakespeare(seed=0, cache_dir=str(tmp_path / "cache")).setup()
+    assert calls == [(URL, SHA256, "input.txt")]
 
 
 def test_missing_local_copy_says_where_it_looked(tmp_path):

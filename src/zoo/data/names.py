@@ -129,6 +129,7 @@ class Names(SequenceDataModule):
                 len(languages),
                 input_vocab=vocab.tokens,
                 target_vocab=languages,
+                extra={"level": "char", "join": ""},
             )
         else:
             vocab = Vocabulary.build(train_names)
