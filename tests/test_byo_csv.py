@@ -86,6 +86,17 @@ def test_series_windows_split_in_time_with_train_only_scaling(tmp_path):
     assert aligned.splits["train"].tensors["y"].shape == (75, 5, 1)
 
 
+def test_series_from_separate_files(tmp_path):
+    train = write_series(tmp_path / "train.csv", n=100)
+    test = write_series(tmp_path / "test.csv", n=30)
+    dm = CsvSequences(
+        path={"train": str(train), "test": str(test)}, format="series", look_back=5, seed=0
+    )
+    dm.setup()
+    # val is cut from the end of train (rows 90-99); test windows lie wholly in its own file
+    assert {s: len(d) for s, d in dm.splits.items()} == {"train": 85, "val": 10, "test": 25}
+
+
 def test_separate_split_files(tmp_path):
     train = write_rows(tmp_path / "train.csv", n=100)
     test = write_rows(tmp_path / "test.csv", n=20)

@@ -85,7 +85,7 @@ def test_class_folders(tmp_path):
 @pytest.mark.parametrize(
     ("content", "line", "words"),
     [
-        ("text,label\ngood,pos\njust some text\n", 3, "has 1 fields, too few"),
+        ("text,label\ngood,pos\njust some text\n", 3, "has 1 field, too few"),
         ("text,label\ngood,pos\n  ,neg\n", 3, "the text is empty"),
         ("text,label\ngood,pos\nbad,\n", 3, "has an empty label"),
     ],

@@ -41,7 +41,7 @@ from torch.nn.utils.rnn import pad_sequence
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.csv_table import Table, class_names, is_number, number, read_table
-from zoo.data.local_files import bad_line, files_in, source_paths
+from zoo.data.local_files import bad_line, files_in, plural, source_paths
 from zoo.data.splits import assign_splits, cut_sizes
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec
@@ -83,7 +83,7 @@ def read_rows(table: Table, label_column, features_per_step: int, target: str) -
             raise bad_line(
                 table.path,
                 line,
-                f"has {len(fields)} fields, too few to hold "
+                f"has {plural(len(fields), 'field')}, too few to hold "
                 f"data.label_column={label_column} and a value",
             )
         label = fields[index].strip()
@@ -95,7 +95,7 @@ def read_rows(table: Table, label_column, features_per_step: int, target: str) -
             raise bad_line(
                 table.path,
                 line,
-                f"has {len(values)} values, which do not split into "
+                f"has {plural(len(values), 'value')}, which do not split into "
                 f"steps of data.features_per_step={features_per_step}",
             )
         if target == "value":
@@ -125,7 +125,8 @@ def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, tor
             raise bad_line(
                 table.path,
                 line,
-                f"has {len(fields)} fields, but data.columns and data.target_column need {need}",
+                f"has {plural(len(fields), 'field')}, but data.columns and data.target_column "
+                f"need {need}",
             )
         features.append([number(table, line, fields[c], c, "data.columns") for c in picked])
         values.append(number(table, line, fields[target], target, "data.target_column"))

@@ -46,11 +46,17 @@ def bad_line(path: Path, line: int, problem: str) -> ZooError:
     return ZooError(f"{path}, line {line}: {problem}.")
 
 
+def plural(n: int, word: str) -> str:
+    """`1 field`, `2 fields`: counts in messages."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def read_text(path: Path) -> str:
-    """A whole UTF-8 file; an undecodable byte is reported with its line."""
+    """A whole UTF-8 file (a leading byte-order mark, as spreadsheets write, is dropped); an
+    undecodable byte is reported with its line."""
     data = path.read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise bad_line(path, line, "is not valid UTF-8; save the file as UTF-8") from None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.local_files import bad_line, files_in, numbered_lines, source_paths
+from zoo.data.local_files import bad_line, files_in, numbered_lines, plural, source_paths
 from zoo.data.padding import padded
 from zoo.data.splits import assign_splits
 from zoo.data.vocab import Vocabulary
@@ -69,7 +69,7 @@ def read_sentences(path: Path, fmt: str, tag_column) -> list[tuple[list[str], li
                 raise bad_line(
                     path,
                     number,
-                    f"has {len(fields)} tab-separated columns, but a "
+                    f"has {plural(len(fields), 'tab-separated column')}, but a "
                     "CoNLL-U token line needs 10 (ID FORM LEMMA UPOS ... MISC)",
                 )
             if "-" in fields[0] or "." in fields[0]:  # multiword range or empty node
@@ -78,7 +78,7 @@ def read_sentences(path: Path, fmt: str, tag_column) -> list[tuple[list[str], li
             raise bad_line(
                 path,
                 number,
-                f"has {len(fields)} tab-separated fields, but "
+                f"has {plural(len(fields), 'tab-separated field')}, but "
                 "format two_column needs token<TAB>tag",
             )
         tokens.append(fields[0] if fmt == "two_column" else fields[1])

@@ -26,7 +26,7 @@ import torch
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.csv_table import class_names, read_table
-from zoo.data.local_files import bad_line, files_in, read_text, source_paths
+from zoo.data.local_files import bad_line, files_in, plural, read_text, source_paths
 from zoo.data.padding import padded
 from zoo.data.splits import assign_splits
 from zoo.data.tokenize import joiner, token_limit, tokenizer
@@ -48,8 +48,8 @@ def read_csv_examples(path, options) -> list[tuple[str, str, str]]:
             raise bad_line(
                 path,
                 line,
-                f"has {len(fields)} fields, too few for columns "
-                f"{table.name(text)} (text) and {table.name(label)} (label)",
+                f"has {plural(len(fields), 'field')}, too few for the text column "
+                f"{table.name(text)} and the label column {table.name(label)}",
             )
         if not fields[label].strip():
             raise bad_line(path, line, f"has an empty label in column {table.name(label)}")

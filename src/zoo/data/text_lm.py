@@ -21,7 +21,7 @@ from torch.utils.data import BatchSampler, DataLoader, SequentialSampler
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import batch_sampler
 from zoo.data.char_stream import independent_chunks, parallel_streams, shifted_stream
-from zoo.data.local_files import files_in, read_text, source_paths
+from zoo.data.local_files import files_in, plural, read_text, source_paths
 from zoo.data.splits import assign_splits
 from zoo.data.tokenize import joiner, tokenizer
 from zoo.data.vocab import PAD, UNK, Vocabulary
@@ -63,7 +63,7 @@ class TextLM(SequenceDataModule):
         for split, tokens in splits.items():
             if len(tokens) < 2:
                 raise ZooError(
-                    f"data=text_lm: the {split} text has {len(tokens)} token(s), too "
+                    f"data=text_lm: the {split} text has {plural(len(tokens), 'token')}, too "
                     "few for one step; give more text or a larger fraction."
                 )
         vocab = Vocabulary.build(
