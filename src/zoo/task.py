@@ -45,6 +45,13 @@ class SequenceTask(pl.LightningModule):
     def forward(self, batch, state=None):
         return self.model(batch, state)
 
+    def transfer_batch_to_device(self, batch, device, dataloader_idx):
+        """Lengths stay on the CPU, where packing wants them; the rest moves to `device`."""
+        if not isinstance(batch, dict):
+            return super().transfer_batch_to_device(batch, device, dataloader_idx)
+        return {k: v.to(device) if torch.is_tensor(v) and not k.endswith("_len") else v
+                for k, v in batch.items()}
+
     def _step(self, split: str, batch: dict) -> torch.Tensor:
         state = self._carried.get(split) if self.stateful else None
         logits, state = self.model(batch, state)
