@@ -12,11 +12,16 @@ from torch.utils.data import BatchSampler, Dataset, RandomSampler, Sampler, Sequ
 
 
 class TensorSequences(Dataset):
-    """`x`, `y` with optional `x_len`, `y_len`; keys of each batch dict are the same names."""
+    """`x`, `y` with optional `x_len`, `y_len`; keys of each batch dict are the same names.
+
+    A target as long as the input with no `y_len` of its own is aligned with the input, so it
+    is trimmed by `x_len`."""
 
     def __init__(self, x, y, x_len=None, y_len=None):
         self.tensors = {"x": x, "y": y, "x_len": x_len, "y_len": y_len}
         self.tensors = {k: v for k, v in self.tensors.items() if v is not None}
+        self.aligned = (y_len is None and x_len is not None and x.dim() > 1 and y.dim() > 1
+                        and y.size(1) == x.size(1))
 
     def __len__(self) -> int:
         return len(self.tensors["x"])
@@ -25,6 +30,8 @@ class TensorSequences(Dataset):
         idx = torch.as_tensor(indices, dtype=torch.long)
         batch = {k: v[idx] for k, v in self.tensors.items()}
         for seq, lengths in (("x", "x_len"), ("y", "y_len")):
+            if seq == "y" and self.aligned:
+                lengths = "x_len"
             if lengths in batch and batch[seq].dim() > 1:
                 batch[seq] = batch[seq][:, : int(batch[lengths].max())]
         return batch
