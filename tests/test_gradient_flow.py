@@ -18,6 +18,7 @@ from conftest import compose_train, train_quick
 from zoo.callbacks.gradient_flow import InputGradients
 from zoo.data.adding import adding_problem
 from zoo.spec import Layout, Spec
+from zoo.tbptt import windows
 from zoo.topologies import build_model
 
 ADDING = [
@@ -67,6 +68,19 @@ def test_tanh_rnn_gradient_vanishes_where_the_lstm_keeps_it(tmp_path):
     lstm = _ratio_first_last(_adding_model("lstm", tmp_path), 30)
     assert rnn < 1e-4  # measured 7e-7 at initialisation
     assert lstm > 100 * rnn  # measured 3e-3
+
+
+def test_truncated_windows_read_as_one_curve_in_time_order(tmp_path):
+    cfg = compose_train(["data=copy_memory", "topology=many_to_many"], tmp_path)
+    torch.manual_seed(0)
+    spec = Spec(Layout("sequence", "aligned"), "features", 3, "value", 1)
+    model = build_model(spec, cfg.cell, cfg.direction, cfg.topology)
+    x = torch.randn(4, 10, 3, requires_grad=True)
+    watcher = InputGradients(model.encoder)
+    for w, (_, logits, _) in enumerate(windows(model, {"x": x, "y": x}, 4)):
+        ((w + 1) * logits).sum().backward()  # a different scale per window
+    watcher.remove()
+    assert torch.allclose(watcher.norms(), torch.linalg.vector_norm(x.grad, dim=(0, 2)))
 
 
 def test_callback_records_curves_and_norms_without_changing_training(tmp_path):

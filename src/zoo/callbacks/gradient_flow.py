@@ -90,10 +90,12 @@ class GradientFlow(Callback):
         self.every_n_steps, self.dirpath, self.norm_type = every_n_steps, dirpath, norm_type
         self._watcher: InputGradients | None = None
         self._step = 0
+        self._due = 0  # the next step to measure at or after (a batch may take several steps)
 
     def on_train_batch_start(self, trainer, pl_module, batch, batch_idx):
-        if trainer.global_step % self.every_n_steps == 0:
+        if trainer.global_step >= self._due:
             self._step = trainer.global_step
+            self._due = (self._step // self.every_n_steps + 1) * self.every_n_steps
             self._watcher = InputGradients(recurrent_stack(pl_module.model))
 
     def on_before_optimizer_step(self, trainer, pl_module, optimizer):
