@@ -154,6 +154,11 @@ def test_a_file_that_is_not_utf8_is_named_with_its_line(names_dir):
         Names(root=str(names_dir), seed=0).setup()
 
 
+def test_fractions_that_leave_no_training_split_are_refused(names_dir):
+    with pytest.raises(ZooError, match=r"val_fraction=0\.6 and test_fraction=0\.5 must"):
+        Names(root=str(names_dir), seed=0, val_fraction=0.6, test_fraction=0.5).setup()
+
+
 def test_layout_follows_the_task_at_compose_time(tmp_path):
     cfg = compose_train(["data=names", "data.task=generate", "topology=many_to_one"], tmp_path)
     with pytest.raises(ZooError, match="topology=one_to_many"):

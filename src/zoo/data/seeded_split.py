@@ -18,11 +18,12 @@ SPLITS = ("train", "val", "test")
 def check_fractions(
     name: str, val_fraction: float, test_fraction: float, allow_zero_test: bool = False
 ) -> None:
-    low = 0 if allow_zero_test else 1e-12
-    if not (0 < val_fraction < 1 and low <= test_fraction < 1 and val_fraction + test_fraction < 1):
+    test_ok = 0 <= test_fraction < 1 if allow_zero_test else 0 < test_fraction < 1
+    if not (0 < val_fraction < 1 and test_ok and val_fraction + test_fraction < 1):
+        zero = " (test_fraction may be 0)" if allow_zero_test else ""
         raise ZooError(
             f"data={name}: val_fraction={val_fraction} and test_fraction={test_fraction} must "
-            "each lie in (0, 1) and sum to less than 1; the training split is the rest."
+            f"each lie in (0, 1){zero} and sum to less than 1; the training split is the rest."
         )
 
 
