@@ -46,7 +46,7 @@ def run_cli(command: str, *args: str, cwd: Path, check: bool = True,
             timeout: int = 600) -> subprocess.CompletedProcess:
     """Run a console script (e.g. `zoo-train`) from the same environment as the tests."""
     exe = Path(sys.executable).with_name(command)
-    env = dict(os.environ, HYDRA_FULL_ERROR="0", WANDB_MODE="offline")
+    env = dict(os.environ, HYDRA_FULL_ERROR="0", WANDB_MODE="offline", OMP_NUM_THREADS="1")
     proc = subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env=env)
     if check and proc.returncode != 0:
@@ -65,9 +65,10 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def one_thread():
-    """Tiny models gain nothing from threads, and lose much when the cores are shared."""
+    """Tiny models gain nothing from threads, and lose much when the cores are shared
+    (autouse: every test runs single-threaded, CLI subprocesses too via OMP_NUM_THREADS)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
