@@ -16,7 +16,7 @@ from zoo.tbptt import windows
 from zoo.topologies import build_model
 
 MANY = ["data=copy_memory", "topology=many_to_many"]
-COPY = [*MANY, "data.T=5", "data.n_train=256", "data.n_val=64", "data.n_test=64"]
+COPY = [*MANY, "data.T=5", "data.n_train=256", "data.n_val=32", "data.n_test=32"]
 
 
 def _model(cell: str, tmp_path: Path):
@@ -74,7 +74,12 @@ def test_copy_task_learns_with_truncation(tmp_path):
 
 def test_window_longer_than_the_batch_is_full_bptt(tmp_path):
     # clipping that always bites and a per-epoch schedule: both must be applied as Lightning does
-    same = COPY + ["trainer.max_epochs=2", "trainer.gradient_clip_val=0.05", "scheduler=cosine"]
+    same = COPY + [
+        "data.n_train=128",
+        "trainer.max_epochs=2",
+        "trainer.gradient_clip_val=0.05",
+        "scheduler=cosine",
+    ]
     full, _ = train_quick(same, tmp_path / "full")
     cut, _ = train_quick(same + ["tbptt_steps=100"], tmp_path / "cut")
     assert cut["val/loss"] == pytest.approx(full["val/loss"], rel=1e-5)

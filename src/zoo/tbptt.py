@@ -67,9 +67,10 @@ def split_time(batch: dict, steps: int) -> Iterator[tuple[torch.Tensor | None, d
         if lengths is None:
             yield None, {"x": x[:, start:end], "y": y[:, start:end]}
             continue
-        rows = (lengths > start).nonzero().squeeze(1)
+        rows = (lengths > start).nonzero().squeeze(1)  # on the lengths' device (the CPU)
         left = (lengths[rows] - start).clamp(max=steps)
-        yield rows, {"x": x[rows, start:end], "y": y[rows, start:end], "x_len": left}
+        on = rows.to(x.device)
+        yield rows, {"x": x[on, start:end], "y": y[on, start:end], "x_len": left}
 
 
 def windows(model, batch: dict, steps: int, state: State = None):
@@ -132,8 +133,8 @@ def _take_rows(state: State, rows: torch.Tensor | None) -> State:
     if state is None or rows is None:
         return state
     if isinstance(state, tuple):
-        return tuple(s.index_select(1, rows) for s in state)
-    return state.index_select(1, rows)
+        return tuple(_take_rows(s, rows) for s in state)
+    return state.index_select(1, rows.to(state.device))
 
 
 def _put_rows(state: State, rows: torch.Tensor | None, part: State) -> State:
@@ -142,4 +143,4 @@ def _put_rows(state: State, rows: torch.Tensor | None, part: State) -> State:
         return part
     if isinstance(state, tuple):
         return tuple(_put_rows(s, rows, p) for s, p in zip(state, part, strict=True))
-    return state.index_copy(1, rows, part)
+    return state.index_copy(1, rows.to(state.device), part)
