@@ -50,9 +50,9 @@ def wandb_records(path):
 
 
 def wandb_run(folder) -> dict:
-    """What an offline run folder holds: id, group, tags, config and logged metric names."""
+    """An offline run: id, group, tags, config, logged metric names, checkpoint artifacts."""
     (path,) = folder.glob("run-*.wandb")
-    found = {"config": {}, "metrics": set()}
+    found = {"config": {}, "metrics": set(), "artifacts": []}
     for record in wandb_records(path):
         kind = record.WhichOneof("record_type")
         if kind == "run":
@@ -62,22 +62,25 @@ def wandb_run(folder) -> dict:
         if kind in ("run", "config"):
             items = (record.run.config if kind == "run" else record.config).update
             found["config"].update({i.key: json.loads(i.value_json) for i in items})
+        if kind == "artifact":
+            found["artifacts"].append(json.loads(record.artifact.metadata)["original_filename"])
         if kind == "history":
             found["metrics"] |= {"/".join(i.nested_key) or i.key for i in record.history.item}
     return found
 
 
 def test_wandb_jobs_of_a_sweep_are_separate_offline_runs(tmp_path):
+    """Offline (the tests' environment sets WANDB_MODE=offline), checkpoints as artifacts."""
     sweep = tmp_path / "sweep"
+    extra = ["logger.wandb.log_model=true", "~callbacks.progress_bar", "~callbacks.model_summary"]
     run_cli(
         "zoo-train",
         "-m",
         "logger=wandb",
         "seed=0,1",
         *TINY,
+        *extra,
         f"hydra.sweep.dir={sweep}",
-        "~callbacks.progress_bar",
-        "~callbacks.model_summary",
         cwd=tmp_path,
     )
     runs = {}
@@ -96,6 +99,7 @@ def test_wandb_jobs_of_a_sweep_are_separate_offline_runs(tmp_path):
         assert found["config"]["data"]["T"] == 5 and found["config"]["optimizer"]["lr"] == 1e-3
         assert found["config"]["params"] == read_metrics(sweep / job)["params"]
         assert {"val/loss", "val/mse", "train/loss_epoch", "test/mse"} <= found["metrics"]
+        assert sorted(found["artifacts"]) == ["best-epoch000.ckpt", "last.ckpt"]  # log_model
 
 
 def test_wandb_is_offline_unless_set_up(tmp_path, monkeypatch):

@@ -90,6 +90,26 @@ def test_features_and_values_are_scaled_as_the_data_recorded(tmp_path):
     assert value == pytest.approx(expected, abs=1e-5)
 
 
+def test_a_tagger_labels_every_token(tmp_path):
+    tokens, tags = ["<pad>", "<unk>", "the", "dog", "runs"], ["DET", "NOUN", "VERB"]
+    spec = Spec(
+        Layout("sequence", "aligned"),
+        "tokens",
+        5,
+        "class",
+        3,
+        input_vocab=tokens,
+        target_vocab=tags,
+        extra={"lowercase": True},
+    )
+    task = _task(tmp_path, spec, "many_to_many")
+    found = predict(task, ["The dog runs", "dog cat"])
+    expected = task.model({"x": torch.tensor([[2, 3, 4]]), "x_len": torch.tensor([3])})[0]
+    assert found[0]["tokens"] == ["the", "dog", "runs"]
+    assert found[0]["labels"] == [tags[i] for i in expected[0].argmax(-1).tolist()]
+    assert found[1]["tokens"] == ["dog", "<unk>"] and len(found[1]["labels"]) == 2
+
+
 def test_the_recorded_tokenizer_is_used_for_text():
     tokens = ["<pad>", "<unk>", "i", "am", "cold", "."]
     spec = Spec(
@@ -111,6 +131,11 @@ def test_the_recorded_tokenizer_is_used_for_text():
     assert codec.encode("I  am COLD.") == [2, 3, 4, 5]
     assert codec.encode("I am hot") == [2, 3, 1]
     assert codec.decode([2, 3, 4, 5, 0]) == "i am cold ."
+    spec.extra = {"level": "word", "lowercase": False, "max_len": 2}  # top-level keys
+    assert TextCodec.for_input(spec).encode("i am cold") == [2, 3]
+    assert TextCodec.for_input(spec).encode("I am") == [1, 3]
+    reverse = TextCodec(["<pad>", "1", "2", "+"], {"level": "char", "reverse": True})
+    assert reverse.encode("12+1") == [1, 3, 2, 1]
     guessed = TextCodec(["<pad>", "<unk>", "a", "b", " "], None)  # all single characters
     assert guessed.level == "char" and guessed.encode("AB a") == [2, 3, 4, 2]
 

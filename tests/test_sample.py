@@ -42,7 +42,7 @@ def runs(tmp_path_factory) -> dict:
     text, pairs = root / "input.txt", root / "fra.txt"
     found = {
         "one_to_many": f"data=names data.root={names} data.task=generate topology=one_to_many "
-        "logger=csv trainer.max_epochs=2",
+        "logger=csv trainer.max_epochs=2 callbacks.samples.max_len=12",
         "language_model": f"data=shakespeare data.root={text} data.seq_len=16 "
         "data.batch_size=4 data.val_fraction=0.2 data.test_fraction=0.2 topology=many_to_many",
         "seq2seq": f"data=eng_fra data.root={pairs} data.prefixes=null topology=seq2seq",

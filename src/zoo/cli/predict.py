@@ -1,6 +1,6 @@
 """`zoo-predict ckpt_path=... input=... [format=text|json]`: a trained classifier's label and
-probabilities, or a regressor's value, one line per input (a text, numbers, a file with one
-input a line, or - for stdin)."""
+probabilities, a regressor's value, or a tagger's label per token, one line per input (a
+text, numbers, a file with one input a line, or - for stdin)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,20 @@ from zoo.inference.prediction import predict, read_inputs
 FORMATS = ("text", "json")
 
 
+def _number(value) -> str:
+    return ",".join(f"{v:.6g}" for v in value) if isinstance(value, list) else f"{value:.6g}"
+
+
 def _line(found: dict, top: int) -> str:
+    if "labels" in found:
+        tags = found["labels"]
+        if "tokens" in found:
+            return " ".join(f"{t}/{tag}" for t, tag in zip(found["tokens"], tags, strict=True))
+        return " ".join(tags)
+    if "values" in found:
+        return " ".join(_number(v) for v in found["values"])
     if "value" in found:
-        value = found["value"]
-        return ",".join(f"{v:.6g}" for v in value) if isinstance(value, list) else f"{value:.6g}"
+        return _number(found["value"])
     ranked = sorted(found["probabilities"].items(), key=lambda kv: -kv[1])[:top]
     return found["label"] + "\t" + "  ".join(f"{name}={p:.4f}" for name, p in ranked)
 

@@ -1,6 +1,7 @@
 """Evaluate a trained run's checkpoint on one of its data splits, rebuilding the data from the
 run's own config (nothing re-specified); overrides such as `data.root=` point it at a moved
-copy. The metrics equal the run's own on the same split and checkpoint."""
+copy. The metrics equal the run's own on the same split and checkpoint. It runs on one
+device, so distributed sharding neither repeats nor drops an example."""
 
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ def evaluate(
     out_dir = run.run_dir or run.ckpt_path.parent
     trainer = instantiate(
         cfg.trainer,
+        devices=1,
+        strategy="auto",
         logger=False,
         callbacks=[],
         enable_checkpointing=False,

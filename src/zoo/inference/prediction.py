@@ -1,4 +1,4 @@
-"""Predictions of a classifier or a regressor for new inputs, encoded as the run's data was:
+"""Predictions of a classifier, regressor or tagger for new inputs, encoded as the run's data was:
 text with the run's own vocabulary and tokenisation, numbers scaled with the shift and
 scale the data recorded (`spec.extra["feature_shift"/"feature_scale"]`), values mapped back
 to the data's units (`spec.extra["target_shift"/"target_scale"]`).
@@ -37,12 +37,12 @@ def read_inputs(value: str) -> list[str]:
 
 def check_can_predict(task: SequenceTask, where: str) -> None:
     spec = task.spec
-    if spec.layout.target != "single" or spec.target_kind not in ("class", "value"):
+    if spec.layout.target == "sequence" or spec.target_kind not in ("class", "value"):
         name = type(task.model).name
         raise ZooError(
             f"{where} is a topology={name} model with a {spec.layout.target} "
-            f"{spec.target_kind} target; zoo-predict serves classifiers and "
-            "regressors (one class or value per input); use zoo-sample to generate."
+            f"{spec.target_kind} target; zoo-predict serves classifiers, regressors and "
+            "taggers (a class or value per input or per step); use zoo-sample to generate."
         )
 
 
@@ -121,14 +121,39 @@ def encode_inputs(spec: Spec, lines: list[str]) -> dict:
     return encode(spec, lines)
 
 
+def _scaled(spec: Spec, values: torch.Tensor) -> list:
+    """Values in the data's units, a number per output (a list when there are several)."""
+    values = values * spec.extra.get("target_scale", 1.0) + spec.extra.get("target_shift", 0.0)
+    return [v if len(v) > 1 else v[0] for v in values.tolist()]
+
+
+def _per_step(spec: Spec, line: str, x: torch.Tensor, outputs: torch.Tensor) -> dict:
+    found = {"input": line}
+    if spec.input_kind == "tokens":
+        found["tokens"] = [spec.input_vocab[i] for i in x.tolist()]
+    if spec.target_kind == "class":
+        names = spec.target_vocab or [str(i) for i in range(spec.target_size)]
+        found["labels"] = [names[i] for i in outputs.argmax(-1).tolist()]
+    else:
+        found["values"] = _scaled(spec, outputs)
+    return found
+
+
 @torch.no_grad()
 def predict(task: SequenceTask, lines: list[str], where: str = "the checkpoint") -> list[dict]:
-    """For each input line: {"input", "label", "probabilities"} or {"input", "value"}."""
+    """For each input line: {"input", "label", "probabilities"} or {"input", "value"}; a
+    tagger's "labels" (or "values") per step, with the "tokens" they belong to."""
     check_can_predict(task, where)
     spec = task.spec
     lines = drop_header(spec, lines)
     batch = encode_inputs(spec, lines)
     outputs, _ = task.model(batch)
+    if spec.layout.target == "aligned":
+        lengths = batch["x_len"].tolist()
+        return [
+            _per_step(spec, line, x[:n], out[:n])
+            for line, x, out, n in zip(lines, batch["x"], outputs, lengths, strict=True)
+        ]
     if spec.target_kind == "class":
         names = spec.target_vocab or [str(i) for i in range(spec.target_size)]
         probs = outputs.softmax(-1)
@@ -140,8 +165,6 @@ def predict(task: SequenceTask, lines: list[str], where: str = "the checkpoint")
             }
             for line, p in zip(lines, probs, strict=True)
         ]
-    values = outputs * spec.extra.get("target_scale", 1.0) + spec.extra.get("target_shift", 0.0)
     return [
-        {"input": line, "value": v if len(v) > 1 else v[0]}
-        for line, v in zip(lines, values.tolist(), strict=True)
+        {"input": line, "value": v} for line, v in zip(lines, _scaled(spec, outputs), strict=True)
     ]
