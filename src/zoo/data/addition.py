@@ -82,6 +82,7 @@ class Addition(SequenceDataModule):
             eos_id=VOCAB.id(EOS),
             input_vocab=VOCAB.tokens,
             target_vocab=VOCAB.tokens,
-            extra={"digits": digits, "reverse": reverse},
+            extra={"digits": digits, "reverse": reverse,
+                   "tokenizer": {"level": "char", "reverse": reverse}},
         )
         return spec, splits

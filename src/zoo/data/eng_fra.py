@@ -159,6 +159,7 @@ class EngFra(SequenceDataModule):
             eos_id=eos,
             input_vocab=src_vocab.tokens,
             target_vocab=tgt_vocab.tokens,
-            extra={"level": level, "join": " " if level == "word" else ""},
+            extra={"level": level, "join": " " if level == "word" else "",
+                   "tokenizer": {"level": level, "normalize": "zoo.data.eng_fra.normalize"}},
         )
         return spec, splits
