@@ -136,7 +136,9 @@ def test_character_level_and_min_freq(fra_zip):
         test_fraction=0.1,
     )
     chars = made(**options, level="char")
-    assert chars.spec.extra == {"level": "char", "join": ""}
+    assert chars.spec.extra["level"] == "char" and chars.spec.extra["join"] == ""
+    normalize = "zoo.data.eng_fra.normalize"
+    assert chars.spec.extra["tokenizer"] == {"level": "char", "normalize": normalize}
     assert all(len(t) == 1 for t in chars.spec.input_vocab[2:])
     counts = Counter(w for x, _ in pairs(made(**options), "train") for w in x.split())
     rare = made(**options, min_freq=2)

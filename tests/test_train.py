@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import read_metrics, run_cli, train_quick
 
 SMALL = ["data.T=20", "data.n_train=1000", "data.n_val=200", "data.n_test=200"]
