@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import read_metrics, run_cli
 from omegaconf import OmegaConf
 from torch import nn
 
@@ -407,3 +408,18 @@ def test_min_cells_refuse_recurrent_matrix_inits_and_misplaced_forget_bias():
         build_stack(cell_config("mingru", forget_bias=1.0), None, E)
     with pytest.raises(ZooError, match=r"cell.forget_bias is set but cell.kind='gru'"):
         build_stack(cell_config("gru", forget_bias=1.0), None, E)
+
+
+@pytest.mark.slow
+def test_zoo_train_mingru_learns_the_adding_problem(tmp_path):
+    """The default run (T=100, 25 epochs); about 80 minutes on 2 busy CPU cores."""
+    run = tmp_path / "run"
+    run_cli(
+        "zoo-train",
+        "cell=mingru",
+        "logger=none",
+        f"hydra.run.dir={run}",
+        cwd=tmp_path,
+        timeout=3 * 3600,
+    )
+    assert read_metrics(run)["metrics"]["test/mse"] < 0.05  # the mean predictor scores ~0.167
