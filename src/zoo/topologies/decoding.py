@@ -33,6 +33,8 @@ def sample(step, state, first: torch.Tensor, eos, max_len, temperature=1.0, top_
             done |= tokens == eos
             if bool(done.all()):
                 break
+    if not produced:
+        return [[] for _ in range(first.size(0))]
     seqs = torch.stack(produced, 1).tolist()
     return [_strip(s, eos) for s in seqs]
 
