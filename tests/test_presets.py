@@ -1,0 +1,217 @@
+"""experiment=<preset>: every preset composes to its source's model and training settings, and
+the presets whose data is generated or in ../shared/data train a batch end to end."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from conftest import SHARED_DATA, compose_train, train_quick
+from omegaconf import OmegaConf
+
+from zoo.cli.config_dir import config_dir
+from zoo.composition import check_composition
+
+PRESETS = Path(config_dir()) / "experiment"
+FASHION = Path("/usr/share/datasets/fashion-mnist")
+
+# the source's settings, as the composed config must hold them (a subset of the config)
+EXPECTED = {
+    "keras_imdb_bilstm": """
+        data: {name: imdb, num_words: 20000, maxlen: 200, truncating: pre, val_split: 0,
+               batch_size: 32}
+        topology: {name: many_to_one, embedding_dim: 128, summary: last, head: {units: []}}
+        cell: {kind: lstm, hidden_size: 64, num_layers: 2, init: orthogonal, forget_bias: 1.0}
+        direction: {bidirectional: true, merge: concat}
+        optimizer: {_target_: torch.optim.Adam, lr: 1.0e-3}
+        trainer: {max_epochs: 2, gradient_clip_val: null}
+        callbacks: {model_checkpoint: {monitor: null}}
+        optimized_metric: val/acc""",
+    "imdb_bilstm_large": """
+        data: {num_words: 30000, maxlen: 500, batch_size: 32}
+        topology: {embedding_dim: 256}
+        cell: {kind: lstm, hidden_size: 128, num_layers: 2}
+        direction: {bidirectional: true}
+        trainer: {max_epochs: 2}""",
+    "mnist_rows_lstm": """
+        data: {name: mnist, mode: rows, batch_size: 32}
+        cell: {kind: lstm, hidden_size: 128, num_layers: 2, dropout: 0.2}
+        direction: {bidirectional: false}
+        topology: {summary: last, head: {units: [64], activation: relu, dropout: 0.2}}
+        optimizer: {_target_: torch.optim.Adam, lr: 1.0e-3}
+        trainer: {max_epochs: 3, gradient_clip_val: null}
+        optimized_metric: val/acc""",
+    "fashion_mnist_rows_lstm": """
+        data: {name: fashion_mnist, mode: rows, batch_size: 32}
+        cell: {kind: lstm, hidden_size: 128, num_layers: 2, dropout: 0.2}
+        topology: {head: {units: [64], dropout: 0.2}}
+        trainer: {max_epochs: 3}""",
+    "names_classify_rnn": """
+        data: {name: names, task: classify}
+        cell: {kind: rnn, hidden_size: 128, num_layers: 1}
+        topology: {name: many_to_one}
+        optimizer: {_target_: torch.optim.SGD}""",
+    "names_generate_rnn": """
+        data: {name: names, task: generate}
+        cell: {kind: rnn, hidden_size: 128}
+        topology: {name: one_to_many, condition: input, head: {dropout: 0.1}}""",
+    "shakespeare_charlm": """
+        data: {name: shakespeare, seq_len: 50, batch_size: 50, stateful: true,
+               val_fraction: 0.05, test_fraction: 0}
+        cell: {kind: lstm, hidden_size: 128, num_layers: 2, dropout: 0.0, forget_bias: 1.0}
+        topology: {name: many_to_many}
+        optimizer: {_target_: torch.optim.RMSprop, lr: 2.0e-3, alpha: 0.95}
+        scheduler: {fn: {gamma: 0.97}}
+        trainer: {max_epochs: 50, gradient_clip_val: 5.0, gradient_clip_algorithm: value}
+        tbptt_steps: null""",
+    "addition_seq2seq": """
+        data: {name: addition, digits: 3, reverse: true, n_train: 45000, n_val: 5000,
+               batch_size: 32}
+        cell: {kind: lstm, hidden_size: 128}
+        direction: {bidirectional: false}
+        topology: {name: seq2seq, attention: none}
+        optimizer: {_target_: torch.optim.Adam, lr: 1.0e-3}
+        trainer: {max_epochs: 30}""",
+    "eng_fra_attention": """
+        data: {name: eng_fra, reverse: true, max_length: 10, batch_size: 32}
+        cell: {kind: gru, hidden_size: 128}
+        topology: {name: seq2seq, attention: bahdanau, embedding_dim: 128,
+                   embedding_dropout: 0.1}
+        optimizer: {_target_: torch.optim.Adam, lr: 1.0e-3}
+        trainer: {max_epochs: 80}""",
+    "airline_gru": """
+        data: {name: airline, look_back: 1, batch_size: 1, scaling: minmax}
+        cell: {kind: gru, hidden_size: 4}
+        topology: {name: many_to_one}
+        trainer: {max_epochs: 100}
+        optimized_metric: val/rmse
+        optimized_mode: min""",
+    "adding_cells": """
+        data: {name: adding, T: 100}
+        topology: {name: many_to_one}""",
+    "copy_memory_cells": """
+        data: {name: copy_memory, T: 100}
+        topology: {name: many_to_many}""",
+    "csv_lstm_binary": """
+        data: {name: csv, format: rows, target: class}
+        cell: {kind: lstm, hidden_size: 64}
+        topology: {name: many_to_one}""",
+}
+SWEEPS = {"adding_cells", "copy_memory_cells"}
+# data a preset reads from ../shared/data; the others generate theirs or need a user file
+SHARED = {
+    "keras_imdb_bilstm": "imdb",
+    "imdb_bilstm_large": "imdb",
+    "mnist_rows_lstm": "mnist",
+    "names_classify_rnn": "names",
+    "names_generate_rnn": "names",
+    "shakespeare_charlm": "tinyshakespeare",
+    "eng_fra_attention": "eng-fra",
+    "airline_gru": "airline-passengers",
+}
+SLOW = {"keras_imdb_bilstm", "imdb_bilstm_large"}  # the IMDB archive takes minutes to process
+KERAS_IMDB_PARAMS = 2_757_761 + 4 * 4 * 64 + 129
+QUICK_RUN = ["trainer.fast_dev_run=true", "~callbacks.samples", "~callbacks.confusion_matrix"]
+
+
+def flat(node, prefix=""):
+    """(dotted key, value) of every leaf of a config tree."""
+    for key, value in node.items():
+        if OmegaConf.is_dict(value):
+            yield from flat(value, f"{prefix}{key}.")
+        else:
+            yield (
+                f"{prefix}{key}",
+                OmegaConf.to_object(value) if OmegaConf.is_list(value) else value,
+            )
+
+
+def composed(name: str, tmp_path: Path, *overrides: str):
+    return compose_train([f"experiment={name}", *overrides], tmp_path)
+
+
+def test_every_preset_is_covered():
+    assert {p.stem for p in PRESETS.glob("*.yaml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_preset_composes_to_its_source_settings(name, tmp_path):
+    text = (PRESETS / f"{name}.yaml").read_text()
+    assert text.startswith("# @package _global_")
+    assert "/work/" not in text and "/home/" not in text  # data.root comes from the user
+    cfg = composed(name, tmp_path)
+    check_composition(cfg)
+    for key, value in flat(OmegaConf.create(dedent(EXPECTED[name]))):
+        assert OmegaConf.select(cfg, key) == value, key
+    assert cfg.optimized_metric.startswith("val/")
+    assert cfg.optimized_mode in ("min", "max")
+    assert cfg.data.get("root") is None and cfg.data.get("path") is None
+
+
+@pytest.mark.parametrize("name", sorted(SWEEPS))
+def test_sweep_presets_cover_four_cells_and_three_seeds(name, tmp_path):
+    sweeper = OmegaConf.load(PRESETS / f"{name}.yaml").hydra.sweeper.params
+    assert sweeper.cell.split(",") == ["rnn", "irnn", "lstm", "gru"]
+    assert sweeper.seed.split(",") == ["0", "1", "2"]
+
+
+def test_keras_imdb_parameter_count_matches_the_keras_model():
+    """Keras's summary counts 2,757,761; torch's LSTMs keep two bias vectors (+4*64 per
+    direction and layer) and the 2-class softmax has one more output unit (+129)."""
+    from zoo.spec import Layout, Spec
+    from zoo.topologies import build_model
+
+    cfg = compose_train(["experiment=keras_imdb_bilstm"], Path("/tmp/unused"))
+    spec = Spec(Layout("sequence", "single"), "tokens", 20000, "class", 2, pad_id=0)
+    model = build_model(spec, cfg.cell, cfg.direction, cfg.topology)
+    params = sum(p.numel() for p in model.parameters())
+    assert params == KERAS_IMDB_PARAMS
+
+
+def test_csv_lstm_binary_trains_on_a_csv_file(tmp_path):
+    rows = [",".join(f"{(i * j) % 7 / 7:.3f}" for j in range(8)) + f",{i % 2}" for i in range(60)]
+    path = tmp_path / "sequences.csv"
+    path.write_text("\n".join(rows) + "\n")
+    metrics, _ = train_quick(
+        ["experiment=csv_lstm_binary", f"data.path={path}", *QUICK_RUN], tmp_path
+    )
+    assert 0.0 <= metrics["test/acc"] <= 1.0
+
+
+def _quick_presets():
+    for name in sorted(EXPECTED):
+        if name in ("csv_lstm_binary", "fashion_mnist_rows_lstm"):
+            continue
+        marks = [pytest.mark.slow] if name in SLOW else []
+        yield pytest.param(name, marks=marks)
+
+
+@pytest.mark.parametrize("name", list(_quick_presets()))
+def test_preset_trains_one_batch(name, tmp_path, request):
+    overrides = [f"experiment={name}", *QUICK_RUN]
+    if name in SHARED:
+        root = request.getfixturevalue("shared_data") / SHARED[name]
+        overrides.append(f"data.root={root}")
+    metrics, params = train_quick(overrides, tmp_path)
+    assert metrics and all(math.isfinite(v) for v in metrics.values())
+    assert any(k.startswith("test/") for k in metrics), metrics
+    assert composed(name, tmp_path / "cfg").optimized_metric in metrics  # the sweep objective
+    if name == "mnist_rows_lstm":  # Keras: 220,874; torch keeps a second LSTM bias vector
+        assert params == 220_874 + 2 * 4 * 128
+    if name == "keras_imdb_bilstm":  # the vocabulary is num_words, as Keras's Embedding
+        assert params == KERAS_IMDB_PARAMS
+
+
+@pytest.mark.skipif(not FASHION.is_dir(), reason="Debian's dataset-fashion-mnist is absent")
+def test_fashion_mnist_preset_trains_one_batch(tmp_path):
+    metrics, params = train_quick(["experiment=fashion_mnist_rows_lstm", *QUICK_RUN], tmp_path)
+    assert params == 220_874 + 2 * 4 * 128
+    assert math.isfinite(metrics["test/acc"])
+
+
+def test_shared_data_presets_name_existing_folders():
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    assert all((SHARED_DATA / folder).is_dir() for folder in SHARED.values())
