@@ -71,12 +71,17 @@ class SequenceDataModule(pl.LightningDataModule):
             log.info("processed %s in %.1f s -> %s", type(self).__name__, time.time() - start, path)
         self._spec, self.splits = found
 
-    def _loader(self, split: str, train: bool) -> DataLoader:
-        self.setup()
+    def _batches(self, split: str, train: bool):
+        """The split's dataset and the batch sampler that cuts it into batches."""
         data = self.splits[split]
         size = self.batch_size if train else self.eval_batch_size
         sampler = batch_sampler(data, size, shuffle=train, bucket=self.bucket,
                                 drop_last=self.drop_last if train else False)
+        return data, sampler
+
+    def _loader(self, split: str, train: bool) -> DataLoader:
+        self.setup()
+        data, sampler = self._batches(split, train)
         return DataLoader(data, sampler=sampler, batch_size=None, num_workers=self.num_workers,
                           persistent_workers=self.num_workers > 0)
 

@@ -13,8 +13,9 @@ loading time it is cut into `seq_len` chunks in one of two ways:
 from __future__ import annotations
 
 import torch
+from torch.utils.data import BatchSampler, SequentialSampler
 
-from zoo.data.batches import TensorSequences
+from zoo.data.batches import TensorSequences, batch_sampler
 from zoo.errors import ZooError
 
 
@@ -64,3 +65,14 @@ def independent_chunks(name: str, split: TensorSequences, seq_len: int) -> Tenso
         raise _too_short(name, x.numel(), seq_len, "one chunk")
     used = chunks * seq_len
     return TensorSequences(x[:used].view(chunks, seq_len), y[:used].view(chunks, seq_len))
+
+
+def stream_batches(name: str, split: TensorSequences, size: int, seq_len: int, stateful: bool,
+                   train: bool, drop_last: bool):
+    """(dataset, batch sampler) for language modelling on a token stream: stateful serves
+    full batches in order (row j continues row j), otherwise shuffled independent chunks."""
+    if stateful:
+        data = parallel_streams(name, split, size, seq_len)
+        return data, BatchSampler(SequentialSampler(data), size, drop_last=True)
+    data = independent_chunks(name, split, seq_len)
+    return data, batch_sampler(data, size, shuffle=train, bucket=False, drop_last=drop_last)

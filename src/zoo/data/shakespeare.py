@@ -13,11 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from torch.utils.data import BatchSampler, DataLoader, SequentialSampler
 
 from zoo.data.base import SequenceDataModule
-from zoo.data.batches import batch_sampler
-from zoo.data.char_stream import independent_chunks, parallel_streams, shifted_stream
+from zoo.data.char_stream import shifted_stream, stream_batches
 from zoo.data.seed_source import source_file
 from zoo.data.seeded_split import check_fractions, contiguous_bounds, require_nonempty
 from zoo.data.vocab import PAD, UNK, Vocabulary
@@ -91,20 +89,8 @@ class Shakespeare(SequenceDataModule):
         )
         return spec, splits
 
-    def _loader(self, split: str, train: bool) -> DataLoader:
-        self.setup()
+    def _batches(self, split: str, train: bool):
         size = self.batch_size if train else self.eval_batch_size
         seq_len = self.options.get("seq_len", 50)
-        if self.stateful:  # in order, full batches only: row j continues row j
-            data = parallel_streams("shakespeare", self.splits[split], size, seq_len)
-            sampler = BatchSampler(SequentialSampler(data), size, drop_last=True)
-        else:
-            data = independent_chunks("shakespeare", self.splits[split], seq_len)
-            sampler = batch_sampler(data, size, shuffle=train, bucket=False, drop_last=train)
-        return DataLoader(
-            data,
-            sampler=sampler,
-            batch_size=None,
-            num_workers=self.num_workers,
-            persistent_workers=self.num_workers > 0,
-        )
+        return stream_batches("shakespeare", self.splits[split], size, seq_len, self.stateful,
+                              train, drop_last=train)

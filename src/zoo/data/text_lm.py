@@ -16,11 +16,9 @@ The layout is causal, so a bidirectional model is refused when the config is com
 from __future__ import annotations
 
 import torch
-from torch.utils.data import BatchSampler, DataLoader, SequentialSampler
 
 from zoo.data.base import SequenceDataModule
-from zoo.data.batches import batch_sampler
-from zoo.data.char_stream import independent_chunks, parallel_streams, shifted_stream
+from zoo.data.char_stream import shifted_stream, stream_batches
 from zoo.data.local_files import files_in, plural, read_text, source_paths
 from zoo.data.splits import assign_splits
 from zoo.data.tokenize import joiner, tokenizer
@@ -94,20 +92,8 @@ class TextLM(SequenceDataModule):
         )
         return spec, data
 
-    def _loader(self, split: str, train: bool) -> DataLoader:
-        self.setup()
+    def _batches(self, split: str, train: bool):
         size = self.batch_size if train else self.eval_batch_size
         seq_len = int(self.options.get("seq_len", 100))
-        if self.stateful:  # in order, full batches only: row j of each batch continues row j
-            data = parallel_streams("text_lm", self.splits[split], size, seq_len)
-            sampler = BatchSampler(SequentialSampler(data), size, drop_last=True)
-        else:
-            data = independent_chunks("text_lm", self.splits[split], seq_len)
-            sampler = batch_sampler(data, size, shuffle=train, bucket=False, drop_last=False)
-        return DataLoader(
-            data,
-            sampler=sampler,
-            batch_size=None,
-            num_workers=self.num_workers,
-            persistent_workers=self.num_workers > 0,
-        )
+        return stream_batches("text_lm", self.splits[split], size, seq_len, self.stateful,
+                              train, drop_last=False)
