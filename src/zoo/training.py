@@ -10,7 +10,7 @@ from pathlib import Path
 import pytorch_lightning as pl
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
-from pytorch_lightning.callbacks import LearningRateMonitor
+from pytorch_lightning.callbacks import LearningRateMonitor, ModelSummary, ProgressBar
 
 from zoo.callbacks.run_config import RunConfig
 from zoo.composition import check_composition
@@ -45,8 +45,13 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
 def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
     loggers = instantiate_all(cfg.get("logger"))
     callbacks = [*instantiate_all(cfg.get("callbacks")), RunConfig(_plain(cfg))]
-    if not loggers:  # Lightning refuses a learning-rate monitor without a logger
-        callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
+    # Lightning refuses these callbacks when the trainer turns their feature off
+    refused = [] if loggers else [LearningRateMonitor]
+    if not cfg.trainer.get("enable_progress_bar", True):
+        refused.append(ProgressBar)
+    if not cfg.trainer.get("enable_model_summary", True):
+        refused.append(ModelSummary)
+    callbacks = [c for c in callbacks if not isinstance(c, tuple(refused))]
     manual = {"gradient_clip_val": None} if truncation(cfg) else {}  # the task clips (tbptt)
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False,
                        default_root_dir=str(output_dir), **manual)
