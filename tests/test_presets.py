@@ -22,7 +22,8 @@ EXPECTED = {
     "keras_imdb_bilstm": """
         data: {name: imdb, num_words: 20000, maxlen: 200, truncating: pre, val_split: 0,
                batch_size: 32}
-        topology: {name: many_to_one, embedding_dim: 128, summary: last, head: {units: []}}
+        topology: {name: many_to_one, embedding_dim: 128, embedding_init_range: 0.05,
+                   summary: last, head: {units: []}}
         cell: {kind: lstm, hidden_size: 64, num_layers: 2, init: orthogonal, forget_bias: 1.0}
         direction: {bidirectional: true, merge: concat}
         optimizer: {_target_: torch.optim.Adam, lr: 1.0e-3}
@@ -168,6 +169,18 @@ def test_keras_imdb_parameter_count_matches_the_keras_model():
     model = build_model(spec, cfg.cell, cfg.direction, cfg.topology)
     params = sum(p.numel() for p in model.parameters())
     assert params == KERAS_IMDB_PARAMS
+
+
+def test_keras_imdb_embedding_starts_as_keras_uniform():
+    """U(-0.05, 0.05) as Keras's Embedding (torch's N(0, 1) trained to val/acc 0.76, not 0.84)."""
+    from zoo.spec import Layout, Spec
+    from zoo.topologies import build_model
+
+    cfg = compose_train(["experiment=keras_imdb_bilstm"], Path("/tmp/unused"))
+    spec = Spec(Layout("sequence", "single"), "tokens", 20000, "class", 2, pad_id=0)
+    weight = build_model(spec, cfg.cell, cfg.direction, cfg.topology).input.embed.weight
+    assert weight[1:].abs().max() <= 0.05 and weight[1:].std() > 0.025
+    assert not weight[0].any()  # the padding row stays zero
 
 
 def test_csv_lstm_binary_trains_on_a_csv_file(tmp_path):

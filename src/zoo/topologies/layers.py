@@ -14,7 +14,9 @@ ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "gelu": nn.GELU, "sigmoid": nn.
 class InputLayer(nn.Module):
     """Token or label ids -> embeddings; feature vectors pass through unchanged."""
 
-    def __init__(self, spec: Spec, embedding_dim: int, dropout: float = 0.0):
+    def __init__(
+        self, spec: Spec, embedding_dim: int, dropout: float = 0.0, init_range: float | None = None
+    ):
         super().__init__()
         if spec.input_kind == "features":
             self.embed = None
@@ -22,6 +24,11 @@ class InputLayer(nn.Module):
         else:
             pad = spec.pad_id if spec.input_kind == "tokens" else None
             self.embed = nn.Embedding(spec.input_size, embedding_dim, padding_idx=pad)
+            if init_range is not None:  # U(-a, a) as Keras's Embedding (a = 0.05); else N(0, 1)
+                with torch.no_grad():
+                    self.embed.weight.uniform_(-init_range, init_range)
+                    if pad is not None:
+                        self.embed.weight[pad].zero_()
             self.size = embedding_dim
         self.dropout = nn.Dropout(dropout)
 

@@ -15,7 +15,12 @@ class ManyToOne(Topology):
 
     def __init__(self, spec, cell, direction, cfg):
         super().__init__()
-        self.input = InputLayer(spec, cfg.embedding_dim, cfg.get("embedding_dropout", 0.0))
+        self.input = InputLayer(
+            spec,
+            cfg.embedding_dim,
+            cfg.get("embedding_dropout", 0.0),
+            cfg.get("embedding_init_range"),
+        )
         self.encoder = build_stack(cell, direction, self.input.size)
         self.pool = Pooling(cfg.summary, self.encoder.output_size)
         self.head = build_head(cfg, self.encoder.output_size, spec.target_size)
