@@ -8,11 +8,13 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+import torch
 from conftest import SHARED_DATA, compose_train, train_quick
 from omegaconf import OmegaConf
 
 from zoo.cli.config_dir import config_dir
 from zoo.composition import check_composition
+from zoo.errors import ZooError
 
 PRESETS = Path(config_dir()) / "experiment"
 FASHION = Path("/usr/share/datasets/fashion-mnist")
@@ -72,7 +74,7 @@ EXPECTED = {
                batch_size: 32}
         cell: {kind: lstm, hidden_size: 128}
         direction: {bidirectional: false}
-        topology: {name: seq2seq, attention: none}
+        topology: {name: seq2seq, attention: none, condition: input}
         optimizer: {_target_: torch.optim.Adam, lr: 1.0e-3}
         trainer: {max_epochs: 30}""",
     "eng_fra_attention": """
@@ -181,6 +183,29 @@ def test_keras_imdb_embedding_starts_as_keras_uniform():
     weight = build_model(spec, cfg.cell, cfg.direction, cfg.topology).input.embed.weight
     assert weight[1:].abs().max() <= 0.05 and weight[1:].std() > 0.025
     assert not weight[0].any()  # the padding row stays zero
+
+
+def test_addition_decoder_gets_the_encoder_state_at_every_step_as_keras_repeatvector():
+    from zoo.spec import Layout, Spec
+    from zoo.topologies import build_model
+
+    cfg = compose_train(["experiment=addition_seq2seq"], Path("/tmp/unused"))
+    spec = Spec(Layout("sequence", "sequence"), "tokens", 16, "tokens", 16, bos_id=2, eos_id=3)
+    model = build_model(spec, cfg.cell, cfg.direction, cfg.topology)
+    assert model.decoder.rnn.layers[0].input_size == 16 + 128  # embedding + encoder state
+    assert not hasattr(model, "bridge")  # the decoder starts from zeros
+    state = model.start({"x": torch.randint(4, 16, (3, 7)), "x_len": torch.tensor([7, 5, 2])})
+    assert state.extra.shape == (3, 128) and not state.rnn[0].any()
+
+
+def test_seq2seq_refuses_an_unknown_condition(tmp_path):
+    from zoo.spec import Layout, Spec
+    from zoo.topologies import build_model
+
+    cfg = compose_train(["experiment=addition_seq2seq", "topology.condition=repeat"], tmp_path)
+    spec = Spec(Layout("sequence", "sequence"), "tokens", 16, "tokens", 16, bos_id=2, eos_id=3)
+    with pytest.raises(ZooError, match="topology.condition='repeat'"):
+        build_model(spec, cfg.cell, cfg.direction, cfg.topology)
 
 
 def test_csv_lstm_binary_trains_on_a_csv_file(tmp_path):

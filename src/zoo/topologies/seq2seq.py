@@ -1,19 +1,25 @@
 """Encoder-decoder (seq2seq): a source sequence -> a target sequence of another length.
 
 The encoder may be bidirectional; its final summary initialises the (always unidirectional)
-decoder through a learned bridge, and the decoder may attend over the encoder's outputs.
+decoder through a learned bridge (`condition: init`), is fed with every decoder step (`input`,
+as Keras's RepeatVector; the decoder starts from zeros), or both; the decoder may attend over
+the encoder's outputs.
 """
 
 from __future__ import annotations
 
+import torch
 from torch import nn
 
 from zoo.cells import build_stack
+from zoo.errors import ZooError
 from zoo.topologies.base import Topology
 from zoo.topologies.decoder import Decoder, initial_rnn_state
 from zoo.topologies.decoder_state import DecoderState
 from zoo.topologies.generation import Generating
 from zoo.topologies.layers import InputLayer, length_mask
+
+CONDITIONING = ("init", "input", "both")
 
 
 class Seq2Seq(Generating, Topology):
@@ -27,13 +33,32 @@ class Seq2Seq(Generating, Topology):
         self.input = InputLayer(spec, cfg.embedding_dim, cfg.get("embedding_dropout", 0.0))
         self.encoder = build_stack(cell, direction, self.input.size)
         size = self.encoder.output_size
-        self.decoder = Decoder(spec, cell, cfg, memory_size=size, attention=cfg.attention)
+        self.mode = cfg.get("condition", "init")
+        if self.mode not in CONDITIONING:
+            raise ZooError(
+                f"topology.condition={self.mode!r} is not known; choose one of {CONDITIONING}."
+            )
+        feed = size if self.mode != "init" else 0
+        self.decoder = Decoder(
+            spec, cell, cfg, extra_size=feed, memory_size=size, attention=cfg.attention
+        )
         rnn = self.decoder.rnn
-        self.bridge = nn.Linear(size, rnn.num_layers * rnn.hidden_size)
+        if self.mode != "input":
+            self.bridge = nn.Linear(size, rnn.num_layers * rnn.hidden_size)
 
     def start(self, batch) -> DecoderState:
         x, lengths = batch["x"], batch.get("x_len")
         memory, final = self.encoder(self.input(x), lengths)
-        rnn = initial_rnn_state(self.bridge, self.encoder.summary(final), self.decoder.rnn)
+        summary = self.encoder.summary(final)
+        if self.mode == "input":
+            rnn = zero_rnn_state(summary, self.decoder.rnn)
+        else:
+            rnn = initial_rnn_state(self.bridge, summary, self.decoder.rnn)
         mask = length_mask(lengths, x.size(0), x.size(1), x.device)
-        return DecoderState(rnn, memory=memory, mask=mask)
+        extra = summary if self.mode != "init" else None
+        return DecoderState(rnn, memory=memory, mask=mask, extra=extra)
+
+
+def zero_rnn_state(summary, rnn) -> torch.Tensor | tuple:
+    h = summary.new_zeros(rnn.num_layers, summary.size(0), rnn.hidden_size)
+    return (h, torch.zeros_like(h)) if rnn.kind == "lstm" else h
