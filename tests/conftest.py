@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 import subprocess
@@ -34,6 +36,34 @@ def compose_train(overrides: list[str], output_dir: Path):
     return cfg
 
 
+@functools.cache
+def _composed_option(group: str, name: str):
+    return compose_train([f"{group}={name}"], Path("unused"))[group]
+
+
+def group_option(group: str, name: str, **overrides):
+    """One group option as the run composes it (its schema's defaults, then its YAML)."""
+    node = copy.deepcopy(_composed_option(group, name))
+    node.merge_with(overrides)
+    return node
+
+
+def datamodule(option, /, **options):
+    """The `data=name` datamodule (or the option of a datamodule class) with its YAML's
+    values, `options` on top; seed 0 and no processed-data cache unless given."""
+    from hydra.utils import instantiate
+
+    from zoo.config.data import DATA_SCHEMAS
+
+    if isinstance(option, type):
+        target = f"{option.__module__}.{option.__name__}"
+        option = next(k for k, v in DATA_SCHEMAS.items() if v._target_ == target)
+
+    node = group_option("data", option, seed=options.pop("seed", 0),
+                        cache_dir=options.pop("cache_dir", None))
+    return instantiate(node, **options)
+
+
 def train_quick(overrides: list[str], output_dir: Path):
     """Train in-process with the library entry point; returns (metrics, params)."""
     from zoo.training import train
@@ -42,13 +72,20 @@ def train_quick(overrides: list[str], output_dir: Path):
     return train(cfg, output_dir)
 
 
+def cli(command: str) -> str:
+    """The console script (e.g. `zoo-train`) of the environment running the tests."""
+    return str(Path(sys.executable).with_name(command))
+
+
+def cli_env() -> dict:
+    return dict(os.environ, HYDRA_FULL_ERROR="0", WANDB_MODE="offline", OMP_NUM_THREADS="1")
+
+
 def run_cli(command: str, *args: str, cwd: Path, check: bool = True,
             timeout: int = 600) -> subprocess.CompletedProcess:
     """Run a console script (e.g. `zoo-train`) from the same environment as the tests."""
-    exe = Path(sys.executable).with_name(command)
-    env = dict(os.environ, HYDRA_FULL_ERROR="0", WANDB_MODE="offline", OMP_NUM_THREADS="1")
-    proc = subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    proc = subprocess.run([cli(command), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=cli_env())
     if check and proc.returncode != 0:
         raise AssertionError(f"{command} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return proc

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import train_quick
+from conftest import datamodule, train_quick
 
-from zoo.data.airline import URL, Airline
+from zoo.data.airline import URL, Airline, target_offsets
 from zoo.data.windows import windows
 from zoo.errors import ZooError
 from zoo.objective import Objective
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Scaling, Spec
 
 VALUES = [112 + 3 * i + (i % 12) for i in range(48)]
 
@@ -23,24 +23,30 @@ def csv_dir(tmp_path):
 
 
 def made(**options) -> Airline:
-    dm = Airline(**options)
+    dm = datamodule("airline", **options)
     dm.setup()
     return dm
 
 
 def original(dm, t: torch.Tensor) -> list[float]:
-    extra = dm.spec.extra
-    return (t * extra["target_scale"] + extra["target_shift"]).flatten().round().tolist()
+    return dm.spec.target_scaling.undo(t).flatten().round().tolist()
 
 
 def test_windows_pair_a_look_back_with_the_next_values():
-    series = torch.arange(10.0)
-    x, y, first, last = windows(series, look_back=3, horizon=2, target="many_to_one")
+    series = torch.arange(10.0)  # each value is its own index
+    offsets = target_offsets("many_to_one", look_back=3, horizon=2)
+    x, y = windows(series[:, None], series, 3, offsets)
     assert x[0, :, 0].tolist() == [0, 1, 2] and y[0].tolist() == [3, 4]
     assert x[-1, :, 0].tolist() == [5, 6, 7] and y[-1].tolist() == [8, 9]
-    assert first[0] == 3 and last[-1] == 9
-    x, y, first, last = windows(series, look_back=3, horizon=2, target="many_to_many")
-    assert y[0, :, 0].tolist() == [2, 3, 4] and (first[0], last[0]) == (2, 4)
+    assert y[0, 0] == 3 and y[-1, -1] == 9  # the first and last target index
+    x, y = windows(series[:, None], series, 3, target_offsets("many_to_many", 3, 2))
+    assert y[0].tolist() == [2, 3, 4] and (y[0, 0], y[0, -1]) == (2, 4)
+
+
+def test_windows_keep_those_whose_targets_lie_in_the_split():
+    series = torch.arange(10.0)
+    x, y = windows(series[:, None], series, 3, range(3, 4), start=6, stop=9)
+    assert y[:, 0].tolist() == [6, 7, 8] and x[0, :, 0].tolist() == [3, 4, 5]
 
 
 def test_many_to_one_splits_in_order_and_scales_on_train_only(csv_dir):
@@ -54,7 +60,7 @@ def test_many_to_one_splits_in_order_and_scales_on_train_only(csv_dir):
         1,
     )
     train = VALUES[:24]
-    assert spec.extra == {"target_scale": max(train) - min(train), "target_shift": min(train)}
+    assert spec.target_scaling == Scaling([min(train)], [max(train) - min(train)])
     targets = {s: original(dm, dm.splits[s].tensors["y"]) for s in ("train", "val", "test")}
     assert targets == {"train": VALUES[6:24], "val": VALUES[24:36], "test": VALUES[36:48]}
     x = dm.splits["val"].tensors["x"]
@@ -74,7 +80,7 @@ def test_many_to_many_scores_each_split_on_its_own_months(csv_dir):
     )
     assert dm.spec.layout == Layout("sequence", "aligned")
     train = torch.tensor(VALUES[:24], dtype=torch.float64)
-    assert dm.spec.extra["target_shift"] == pytest.approx(float(train.mean()))
+    assert dm.spec.target_scaling.shift == pytest.approx([float(train.mean())])
     y = dm.splits["test"].tensors["y"]
     assert y.shape == (12 - 6 + 1, 6, 1)
     assert original(dm, y[0]) == VALUES[36:42] and original(dm, y[-1]) == VALUES[42:48]
@@ -111,7 +117,7 @@ def test_rmse_and_mae_are_reported_in_original_units():
         1,
         "value",
         1,
-        extra={"target_scale": 100.0, "target_shift": 50.0},
+        target_scaling=Scaling([50.0], [100.0]),
     )
     objective = Objective(spec)
     predicted, target = torch.tensor([[0.1], [0.5]]), torch.tensor([[0.2], [0.2]])

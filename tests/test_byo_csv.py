@@ -8,10 +8,9 @@ import re
 
 import pytest
 import torch
-from conftest import compose_train, train_quick
+from conftest import compose_train, datamodule, train_quick
 
 from zoo.composition import check_composition
-from zoo.data.csv_sequences import CsvSequences
 from zoo.errors import ZooError
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -40,7 +39,7 @@ def write_series(path, n=300):
 
 
 def test_rows_give_padded_feature_sequences_and_named_classes(tmp_path):
-    dm = CsvSequences(path=str(write_rows(tmp_path / "data.csv")), seed=0)
+    dm = datamodule("csv", path=str(write_rows(tmp_path / "data.csv")), seed=0)
     spec = dm.spec
     assert (spec.input_kind, spec.input_size, spec.target_kind) == ("features", 1, "class")
     assert spec.target_vocab == ["c0", "c1", "c2"]
@@ -56,7 +55,7 @@ def test_rows_give_padded_feature_sequences_and_named_classes(tmp_path):
 def test_rows_with_steps_of_several_features_and_a_value_target(tmp_path):
     path = tmp_path / "data.csv"
     path.write_text("0.5,1,2,3,4\n2.5,1,2,3,4,5,6\n" * 10)
-    dm = CsvSequences(
+    dm = datamodule("csv",
         path=str(path), features_per_step=2, target="value", scale="none", label_column=0, seed=0
     )
     spec = dm.spec
@@ -69,19 +68,21 @@ def test_rows_with_steps_of_several_features_and_a_value_target(tmp_path):
 
 def test_series_windows_split_in_time_with_train_only_scaling(tmp_path):
     path = write_series(tmp_path / "series.csv", n=100)
-    dm = CsvSequences(path=str(path), format="series", look_back=5, horizon=1, seed=0)
+    dm = datamodule("csv", path=str(path), format="series", look_back=5, horizon=1, seed=0)
     spec = dm.spec
-    assert spec.extra["columns"] == ["a", "b"] and spec.extra["target_column"] == "b"
+    assert spec.input_size == 2  # the numeric columns a and b (b is the target too)
     sizes = {s: len(d) for s, d in dm.splits.items()}
     assert sizes == {"train": 75, "val": 10, "test": 10}  # targets in rows 5-79, 80-89, 90-99
     x, y = dm.splits["test"].tensors["x"], dm.splits["test"].tensors["y"]
     b = torch.tensor([math.sin(t / 7) + math.cos(t / 3) for t in range(100)])
-    shift, scale = spec.extra["target_shift"], spec.extra["target_scale"]
+    a = torch.tensor([math.sin(t / 5) for t in range(100)])
+    assert torch.allclose(spec.feature_scaling.undo(x[-1])[:, 0], a[94:99], atol=1e-3)
+    (shift,), (scale,) = spec.target_scaling.shift, spec.target_scaling.scale
     assert torch.allclose(y[:, 0] * scale + shift, b[90:], atol=1e-3)
     assert torch.allclose(x[-1, :, 1] * scale + shift, b[94:99], atol=1e-3)
     assert abs(shift - b[:80].mean().item()) < 1e-3  # fitted on the train rows only
 
-    aligned = CsvSequences(path=str(path), format="series", look_back=5, aligned=True, seed=0)
+    aligned = datamodule("csv", path=str(path), format="series", look_back=5, aligned=True, seed=0)
     assert aligned.spec.layout.target == "aligned" and aligned.spec.layout.causal
     assert aligned.splits["train"].tensors["y"].shape == (75, 5, 1)
 
@@ -89,7 +90,7 @@ def test_series_windows_split_in_time_with_train_only_scaling(tmp_path):
 def test_series_from_separate_files(tmp_path):
     train = write_series(tmp_path / "train.csv", n=100)
     test = write_series(tmp_path / "test.csv", n=30)
-    dm = CsvSequences(
+    dm = datamodule("csv",
         path={"train": str(train), "test": str(test)}, format="series", look_back=5, seed=0
     )
     dm.setup()
@@ -100,7 +101,7 @@ def test_series_from_separate_files(tmp_path):
 def test_separate_split_files(tmp_path):
     train = write_rows(tmp_path / "train.csv", n=100)
     test = write_rows(tmp_path / "test.csv", n=20)
-    dm = CsvSequences(path={"train": str(train), "test": str(test)}, seed=0)
+    dm = datamodule("csv", path={"train": str(train), "test": str(test)}, seed=0)
     dm.setup()
     assert {s: len(d) for s, d in dm.splits.items()} == {"train": 90, "val": 10, "test": 20}
 
@@ -118,14 +119,14 @@ def test_malformed_csv_names_file_and_line(tmp_path, content, options, line, wor
     path = tmp_path / "bad.csv"
     path.write_text(content)
     with pytest.raises(ZooError, match=f"bad.csv, line {line}: .*{re.escape(words)}"):
-        CsvSequences(path=str(path), seed=0, **options).setup()
+        datamodule("csv", path=str(path), seed=0, **options).setup()
 
 
 def test_missing_path_names_the_option(tmp_path):
     with pytest.raises(ZooError, match=r"set data\.path="):
-        CsvSequences(path=None).setup()
+        datamodule("csv", path=None).setup()
     with pytest.raises(ZooError, match="does not exist"):
-        CsvSequences(path=str(tmp_path / "nope.csv")).setup()
+        datamodule("csv", path=str(tmp_path / "nope.csv")).setup()
 
 
 def test_aligned_series_refuses_a_bidirectional_model(tmp_path):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import train_quick
+from conftest import datamodule, train_quick
 
-from zoo.data.parallel_text import ParallelText
 from zoo.errors import ZooError
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -29,7 +28,7 @@ def write_pairs(path, n=600, seed=0):
 
 
 def test_pairs_give_separate_vocabularies_and_targets_ending_with_eos(tmp_path):
-    dm = ParallelText(path=str(write_pairs(tmp_path / "pairs.tsv")), seed=0)
+    dm = datamodule("parallel_text", path=str(write_pairs(tmp_path / "pairs.tsv")), seed=0)
     spec = dm.spec
     assert spec.layout.target == "sequence"
     assert set(spec.input_vocab) == {"<pad>", "<unk>", *map(str, range(10))}
@@ -46,7 +45,7 @@ def test_pairs_give_separate_vocabularies_and_targets_ending_with_eos(tmp_path):
 def test_char_level_swapped_columns_and_length_filter(tmp_path):
     path = tmp_path / "pairs.tsv"
     path.write_text("ab\tXYZ\nabcdef\tQ\nb\tY\n" * 5)
-    dm = ParallelText(
+    dm = datamodule("parallel_text",
         path=str(path), level="char", lowercase=False, swap_columns=True, max_len=3, seed=0
     )
     assert set(dm.spec.input_vocab) >= {"X", "Y", "Z"} and "a" in dm.spec.target_vocab
@@ -64,7 +63,7 @@ def test_malformed_lines_name_file_and_line(tmp_path, content, line, words):
     path = tmp_path / "bad.tsv"
     path.write_text(content)
     with pytest.raises(ZooError, match=f"bad.tsv, line {line}: {words}"):
-        ParallelText(path=str(path)).setup()
+        datamodule("parallel_text", path=str(path)).setup()
 
 
 def test_seq2seq_learns_to_spell_out_digits(tmp_path):

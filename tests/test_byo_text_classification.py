@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import train_quick
+from conftest import datamodule, train_quick
 
-from zoo.data.text_classification import TextClassification
 from zoo.errors import ZooError
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -34,7 +33,8 @@ def write_reviews(path, n=300, seed=0):
 
 
 def test_csv_gives_word_ids_lengths_and_sorted_classes(tmp_path):
-    dm = TextClassification(path=str(write_reviews(tmp_path / "reviews.csv")), seed=0)
+    dm = datamodule("text_classification",
+                    path=str(write_reviews(tmp_path / "reviews.csv")), seed=0)
     spec = dm.spec
     assert (spec.input_kind, spec.target_kind, spec.target_vocab) == (
         "tokens",
@@ -53,7 +53,8 @@ def test_vocabulary_comes_from_train_only_and_texts_are_truncated(tmp_path):
     train = write_reviews(tmp_path / "train.csv", n=50)
     test = tmp_path / "test.csv"
     test.write_text("text,label\nzebra good good good good good,pos\n")
-    dm = TextClassification(path={"train": str(train), "test": str(test)}, max_len=3, seed=0)
+    dm = datamodule("text_classification",
+                    path={"train": str(train), "test": str(test)}, max_len=3, seed=0)
     assert "zebra" not in dm.spec.input_vocab
     x = dm.splits["test"].tensors["x"][0].tolist()
     assert x[0] == 1 and len(x) == 3  # <unk>, then cut to max_len
@@ -62,11 +63,11 @@ def test_vocabulary_comes_from_train_only_and_texts_are_truncated(tmp_path):
 def test_tsv_by_column_index_at_char_level(tmp_path):
     path = tmp_path / "data.tsv"
     path.write_text("1\tAb\n0\tba\n" * 10)
-    dm = TextClassification(
+    dm = datamodule("text_classification",
         path=str(path), text_column=1, label_column=0, level="char", lowercase=False, seed=0
     )
     assert dm.spec.target_vocab == ["0", "1"]
-    assert {"A", "b", "a"} <= set(dm.spec.input_vocab) and dm.spec.extra["join"] == ""
+    assert {"A", "b", "a"} <= set(dm.spec.input_vocab) and dm.spec.tokenization.join == ""
 
 
 def test_class_folders(tmp_path):
@@ -77,7 +78,7 @@ def test_class_folders(tmp_path):
         (tmp_path / "reviews" / label).mkdir(parents=True)
         for i, text in enumerate(texts * 4):
             (tmp_path / "reviews" / label / f"{i}.txt").write_text(text)
-    dm = TextClassification(path=str(tmp_path / "reviews"), seed=0)
+    dm = datamodule("text_classification", path=str(tmp_path / "reviews"), seed=0)
     assert dm.spec.target_vocab == ["neg", "pos"]
     assert sum(len(d) for d in dm.splits.values()) == 20
 
@@ -93,7 +94,7 @@ def test_class_folders(tmp_path):
 def test_malformed_rows_name_file_and_line(tmp_path, content, line, words):
     path = tmp_path / "bad.csv"
     path.write_text(content + "fine,pos\nawful,neg\nok,pos\n" * 3)
-    dm = TextClassification(path=str(path), seed=0)
+    dm = datamodule("text_classification", path=str(path), seed=0)
     with pytest.raises(ZooError, match=f"bad.csv, line {line}: .*{words}"):
         dm.setup()
 
@@ -101,7 +102,7 @@ def test_malformed_rows_name_file_and_line(tmp_path, content, line, words):
 def test_unknown_column_is_named(tmp_path):
     path = write_reviews(tmp_path / "reviews.csv", n=20)
     with pytest.raises(ZooError, match="data.text_column='body' is not a column"):
-        TextClassification(path=str(path), text_column="body").setup()
+        datamodule("text_classification", path=str(path), text_column="body").setup()
 
 
 def test_trains_end_to_end_above_chance(tmp_path):

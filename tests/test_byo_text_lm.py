@@ -6,10 +6,9 @@ import math
 
 import pytest
 import torch
-from conftest import compose_train, train_quick
+from conftest import compose_train, datamodule, train_quick
 
 from zoo.composition import check_composition
-from zoo.data.text_lm import TextLM
 from zoo.errors import ZooError
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -20,7 +19,7 @@ TEXT = "the cat sat on the mat.\n" * 100
 def test_chunks_are_inputs_and_targets_shifted_by_one(tmp_path):
     path = tmp_path / "book.txt"
     path.write_text(TEXT)
-    dm = TextLM(path=str(path), seq_len=10, batch_size=4, seed=0)
+    dm = datamodule("text_lm", path=str(path), seq_len=10, batch_size=4, eval_batch_size=4)
     spec = dm.spec
     assert spec.layout.causal and spec.target_kind == "tokens"
     assert spec.input_vocab == spec.target_vocab and spec.input_vocab[:2] == ["<pad>", "<unk>"]
@@ -35,7 +34,8 @@ def test_chunks_are_inputs_and_targets_shifted_by_one(tmp_path):
 def test_contiguous_split_and_train_only_vocabulary(tmp_path):
     path = tmp_path / "book.txt"
     path.write_text("ab" * 90 + "zz" * 5 + "ab" * 5)  # 200 characters, 'z' only in val
-    dm = TextLM(path=str(path), val_fraction=0.05, test_fraction=0.05, seq_len=4, seed=0)
+    dm = datamodule("text_lm",
+                    path=str(path), val_fraction=0.05, test_fraction=0.05, seq_len=4, seed=0)
     assert "z" not in dm.spec.input_vocab
     assert dm.splits["val"].tensors["x"][0].tolist() == [1] * 9  # <unk> for the unseen 'z'
     assert len(dm.splits["train"].tensors["x"][0]) == 179
@@ -44,7 +44,7 @@ def test_contiguous_split_and_train_only_vocabulary(tmp_path):
 def test_word_level_and_separate_files(tmp_path):
     (tmp_path / "train.txt").write_text("the cat sat . the dog ran .\n" * 20)
     (tmp_path / "valid.txt").write_text("the cat ran .\n" * 5)
-    dm = TextLM(
+    dm = datamodule("text_lm",
         path={"train": str(tmp_path / "train.txt"), "val": str(tmp_path / "valid.txt")},
         level="word",
         seq_len=5,
@@ -58,12 +58,12 @@ def test_invalid_utf8_names_file_and_line(tmp_path):
     path = tmp_path / "bad.txt"
     path.write_bytes(b"fine\nalso fine\n\xff broken\n")
     with pytest.raises(ZooError, match="bad.txt, line 3: is not valid UTF-8"):
-        TextLM(path=str(path)).setup()
+        datamodule("text_lm", path=str(path)).setup()
 
 
 def test_missing_path_names_the_option():
     with pytest.raises(ZooError, match=r"data=text_lm .* set data\.path="):
-        TextLM().setup()
+        datamodule("text_lm").setup()
 
 
 def test_bidirectional_language_model_is_refused_at_compose_time(tmp_path):

@@ -3,11 +3,9 @@ parameter counts, padding invariance, initialisation, and the custom minGRU / mi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import torch
-from conftest import read_metrics, run_cli
+from conftest import group_option, read_metrics, run_cli
 from omegaconf import OmegaConf
 from torch import nn
 
@@ -15,7 +13,6 @@ from zoo.cells import RecurrentStack, build_stack
 from zoo.cells.merge import merge_directions
 from zoo.errors import ZooError
 
-CONF = Path(__file__).resolve().parents[1] / "conf"
 E, H = 5, 6
 LENGTHS = [7, 3, 1, 5]  # unsorted, one of length 1, none full except the first
 TORCH_CELLS = {  # config name -> (torch class, stack kwargs)
@@ -91,8 +88,11 @@ def as_pair(state):
     return state if isinstance(state, tuple) else (state,)
 
 
-def assert_matches_reference(stack, refs, merge, x, lengths, state=None):
-    out, final = stack(x, lengths, state)
+def assert_matches_reference(stack, refs, merge, x, lengths, state=None, cell_state=True):
+    """Outputs and final state against the references; `cell_state=False`: final h alone."""
+    out, final = stack(x, lengths, state, cell_state=cell_state)
+    if not cell_state:
+        final = (final,)
     if lengths is None:
         ref_out, ref_final = reference(refs, merge, stack.bidirectional, x, state)
         torch.testing.assert_close(out, ref_out)
@@ -107,7 +107,8 @@ def assert_matches_reference(stack, refs, merge, x, lengths, state=None):
         ref_out, ref_final = reference(refs, merge, stack.bidirectional, x[b : b + 1, :n], st)
         torch.testing.assert_close(out[b, :n], ref_out[0])
         assert torch.all(out[b, n:] == 0), "outputs past a sequence's end must be zero"
-        for got, want in zip(as_pair(final), as_pair(ref_final), strict=True):
+        wanted = as_pair(ref_final) if cell_state else as_pair(ref_final)[:1]
+        for got, want in zip(as_pair(final), wanted, strict=True):
             torch.testing.assert_close(got[:, b], want[:, 0])
 
 
@@ -145,6 +146,68 @@ def test_initial_state_is_used_per_layer_and_direction(cell, merge):
     h = torch.randn(4, len(LENGTHS), H, dtype=torch.float64)
     state = (h, torch.randn_like(h)) if cell == "lstm" else h
     assert_matches_reference(stack, refs, merge, x, lengths, state)
+
+
+SHAPES = [(False, 1, "concat"), (False, 2, "concat"), (True, 1, "concat"), (True, 2, "concat"),
+          (True, 2, "sum")]
+
+
+@pytest.mark.parametrize("cell", list(TORCH_CELLS))
+@pytest.mark.parametrize("bidirectional,num_layers,merge", SHAPES)
+@pytest.mark.parametrize("packing", ["auto", "padded"])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_padded_path_equals_each_sequence_alone_without_packing(
+    cell, bidirectional, num_layers, merge, packing, with_state, monkeypatch
+):
+    torch.manual_seed(5)
+    stack = stack_for(cell, bidirectional, num_layers, merge, packing=packing)
+    refs = torch_references(cell, stack)
+    x, lengths = padded_batch(LENGTHS)
+    h = torch.randn(num_layers * stack.directions, len(LENGTHS), H, dtype=torch.float64)
+    state = ((h, torch.randn_like(h)) if cell == "lstm" else h) if with_state else None
+    monkeypatch.setattr("zoo.cells.stack.pack_padded_sequence", _no_packing)
+    assert_matches_reference(stack, refs, merge, x, lengths, state, cell_state=False)
+
+
+def _no_packing(*args, **kwargs):
+    raise AssertionError("this batch must not be packed")
+
+
+@pytest.mark.parametrize("cell", list(TORCH_CELLS))
+def test_equal_lengths_run_unpacked_with_the_whole_state(cell, monkeypatch):
+    torch.manual_seed(6)
+    stack = stack_for(cell, True, 2)
+    x, _ = padded_batch([7, 7, 7])
+    monkeypatch.setattr("zoo.cells.stack.pack_padded_sequence", _no_packing)
+    out, final = stack(x, torch.tensor([7, 7, 7]))
+    want_out, want_final = stack(x)
+    torch.testing.assert_close(out, want_out)
+    for got, want in zip(as_pair(final), as_pair(want_final), strict=True):
+        torch.testing.assert_close(got, want)
+
+
+def test_lstm_cell_state_and_packing_packed_still_pack(monkeypatch):
+    calls = []
+    real = torch.nn.utils.rnn.pack_padded_sequence
+    monkeypatch.setattr("zoo.cells.stack.pack_padded_sequence",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    x, lengths = padded_batch(LENGTHS)
+    stack_for("lstm", True)(x, lengths)  # the final cell state needs packing
+    stack_for("gru", True, packing="packed")(x, lengths)
+    assert len(calls) == 2
+
+
+def test_padded_path_trains_with_dropout_between_layers():
+    stack = stack_for("lstm", True, 2, dropout=0.3).train()
+    x, lengths = padded_batch(LENGTHS)
+    out, h = stack(x.requires_grad_(), lengths, cell_state=False)
+    (out.sum() + h.sum()).backward()
+    assert x.grad is not None and torch.all(out[1, 3:] == 0)
+
+
+def test_unknown_packing_is_refused():
+    with pytest.raises(ZooError, match="cell.packing"):
+        stack_for("gru", packing="sometimes")
 
 
 def expected_parameters(gates, input_size, num_layers, directions, merge):
@@ -208,10 +271,7 @@ def test_concat_summary_is_last_forward_and_first_backward_output(cell):
 
 
 def cell_config(name, **overrides):
-    cfg = OmegaConf.load(CONF / "cell" / f"{name}.yaml")
-    cfg.hidden_size = H
-    cfg.merge_with(overrides)
-    return cfg
+    return group_option("cell", name, hidden_size=H, **overrides)
 
 
 def test_irnn_config_gives_identity_recurrence_and_zero_biases():

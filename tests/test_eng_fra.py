@@ -6,11 +6,11 @@ import zipfile
 from collections import Counter
 
 import pytest
-from conftest import train_quick
+from conftest import datamodule, train_quick
 
 from zoo.data.eng_fra import URL, EngFra, normalize
 from zoo.errors import ZooError
-from zoo.spec import Layout
+from zoo.spec import Layout, Tokenization
 
 ATTRIBUTION = "CC-BY 2.0 (France) Attribution: tatoeba.org #2877272 (CM) & #1158250 (Wittydev)"
 LINES = [
@@ -53,14 +53,14 @@ def fra_zip(tmp_path):
 
 
 def made(**options) -> EngFra:
-    dm = EngFra(**options)
+    dm = datamodule("eng_fra", **options)
     dm.setup()
     return dm
 
 
 def pairs(dm, split=None):
     spec, found = dm.spec, []
-    join = spec.extra["join"]
+    join = spec.tokenization.join
     for name in [split] if split else ["train", "val", "test"]:
         t = dm.splits[name].tensors
         for x, n, y, m in zip(t["x"], t["x_len"], t["y"], t["y_len"], strict=True):
@@ -82,7 +82,7 @@ def test_normalisation_is_the_tutorials():
 
 
 def test_tutorial_filters_keep_short_pairs_starting_with_a_prefix(fra_zip):
-    dm = EngFra(
+    dm = datamodule("eng_fra",
         root=str(fra_zip.parent),
         seed=0,
         prefixes=TUTORIAL,
@@ -136,9 +136,8 @@ def test_character_level_and_min_freq(fra_zip):
         test_fraction=0.1,
     )
     chars = made(**options, level="char")
-    assert chars.spec.extra["level"] == "char" and chars.spec.extra["join"] == ""
-    normalize = "zoo.data.eng_fra.normalize"
-    assert chars.spec.extra["tokenizer"] == {"level": "char", "normalize": normalize}
+    assert chars.spec.tokenization.level == "char" and chars.spec.tokenization.join == ""
+    assert chars.spec.tokenization == Tokenization("char", normalize="eng_fra")
     assert all(len(t) == 1 for t in chars.spec.input_vocab[2:])
     counts = Counter(w for x, _ in pairs(made(**options), "train") for w in x.split())
     rare = made(**options, min_freq=2)
@@ -154,12 +153,12 @@ def test_a_plain_fra_txt_is_read_too(tmp_path):
 def test_a_line_without_a_tab_is_named(tmp_path):
     (tmp_path / "fra.txt").write_text("Go.\tVa !\nHello there\n", encoding="utf-8")
     with pytest.raises(ZooError, match=r"fra\.txt, line 2: expected English<TAB>French"):
-        EngFra(root=str(tmp_path), seed=0).setup()
+        datamodule("eng_fra", root=str(tmp_path), seed=0).setup()
 
 
 def test_filters_that_leave_nothing_say_what_to_loosen(fra_zip):
     with pytest.raises(ZooError, match="loosen data.max_length/data.prefixes"):
-        EngFra(root=str(fra_zip), seed=0, prefixes=["zz "]).setup()
+        datamodule("eng_fra", root=str(fra_zip), seed=0, prefixes=["zz "]).setup()
 
 
 def test_without_root_it_downloads_the_anki_zip(monkeypatch, fra_zip, tmp_path):
@@ -177,7 +176,7 @@ def test_without_root_it_downloads_the_anki_zip(monkeypatch, fra_zip, tmp_path):
 
 def test_missing_local_copy_says_where_it_looked(tmp_path):
     with pytest.raises(ZooError, match=r"fra-eng\.zip.*data\.root="):
-        EngFra(root=str(tmp_path), seed=0).setup()
+        datamodule("eng_fra", root=str(tmp_path), seed=0).setup()
 
 
 def test_shared_copy_with_the_tutorial_filters(shared_data):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,7 +27,6 @@ ADDING = [
     "cell.hidden_size=16",
     "trainer.max_epochs=2",
 ]
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "gradient_flow_plot.py"
 
 
 def _adding_model(cell: str, tmp_path: Path):
@@ -108,23 +105,3 @@ def test_callback_records_curves_and_norms_without_changing_training(tmp_path):
     totals = [float(r["grad_norm/total"]) for r in rows if r.get("grad_norm/total")]
     assert totals and min(totals) > 0.01  # measured before clipping to 0.01
     assert any(r.get("grad_norm/encoder.layers.0.weight_hh_l0") for r in rows)
-
-
-def test_plot_script_draws_every_run(tmp_path):
-    pytest.importorskip("matplotlib")
-    for name, norms in (("rnn", [1e-6, 1e-3, 1.0]), ("lstm", [0.1, 0.5, 1.0])):
-        folder = tmp_path / "sweep" / name / "gradient_flow"
-        folder.mkdir(parents=True)
-        for step in (0, 50):
-            record = {"global_step": step, "norms": norms, "ratio_first_last": norms[0]}
-            (folder / f"step{step}.json").write_text(json.dumps(record))
-    out = tmp_path / "flow.png"
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), str(tmp_path / "sweep"), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "rnn: step 50, ||dL/dx_1|| / ||dL/dx_T|| = 1e-06" in proc.stdout
-    assert "lstm: step 50" in proc.stdout
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

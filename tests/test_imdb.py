@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import train_quick
+from conftest import datamodule, train_quick
 
 from zoo.data import imdb as imdb_module
 from zoo.data.imdb import Imdb
 from zoo.data.imdb_reader import keras_words
-from zoo.data.sequence_padding import pad_truncate
+from zoo.data.padding import padded
 from zoo.errors import ZooError
 
 WORD_INDEX = {"the": 1, "movie": 2, "great": 3, "bad": 4, "was": 5, "br": 6, "don't": 7}
@@ -58,7 +58,8 @@ def write_archive(folder: Path, prefix: str = "") -> Path:
 
 def imdb(root, tmp_path, **options) -> Imdb:
     options = {"name": "imdb", "num_words": None, "maxlen": None, **options}
-    dm = Imdb(cache_dir=str(tmp_path / "cache"), root=str(root) if root else None, **options)
+    dm = datamodule("imdb",
+                    cache_dir=str(tmp_path / "cache"), root=str(root) if root else None, **options)
     dm.setup()
     return dm
 
@@ -87,14 +88,14 @@ def test_keras_word_splitting():
 
 def test_pad_truncate_is_keras_pad_sequences_with_lengths():
     seqs = [[1, 2, 3, 4], [5], [6, 7]]
-    x, n = pad_truncate(seqs, maxlen=3, truncating="pre")
+    x, n = padded(seqs, maxlen=3, truncating="pre")
     assert x.tolist() == [[2, 3, 4], [5, 0, 0], [6, 7, 0]] and n.tolist() == [3, 1, 2]
-    x, n = pad_truncate(seqs, maxlen=3, truncating="post")
+    x, n = padded(seqs, maxlen=3, truncating="post")
     assert x.tolist() == [[1, 2, 3], [5, 0, 0], [6, 7, 0]]
-    x, n = pad_truncate(seqs)
+    x, n = padded(seqs)
     assert x.shape == (3, 4) and n.tolist() == [4, 1, 2]
     with pytest.raises(ZooError, match="data.truncating='middle'"):
-        pad_truncate(seqs, 2, "middle")
+        padded(seqs, 2, "middle")
 
 
 def test_folder_gives_keras_ids_and_labels(tmp_path):

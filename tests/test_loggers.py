@@ -151,6 +151,26 @@ def test_tensorboard_writes_event_files(tmp_path):
     )
 
 
+def test_tensorboard_hparams_tab_holds_the_config_against_the_final_metrics(tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+
+    metrics, _ = train_quick([*TINY, "logger=tensorboard", "optimizer.lr=0.002"], tmp_path)
+    events = EventAccumulator(str(tmp_path / "tensorboard"))
+    events.Reload()
+    content = events.PluginTagToContent("hparams")
+    experiment = HParamsPluginData.FromString(content["_hparams_/experiment"]).experiment
+    assert {m.name.tag for m in experiment.metric_infos} == set(metrics)
+    assert {"test/mse", "test/baseline_mse", "val/mse"} <= set(metrics)
+    session = HParamsPluginData.FromString(content["_hparams_/session_start_info"])
+    hparams = session.session_start_info.hparams
+    assert hparams["cell.hidden_size"].number_value == 8
+    assert hparams["optimizer.lr"].number_value == pytest.approx(0.002)
+    assert hparams["cell.kind"].string_value == "lstm"
+    assert hparams["data.name"].string_value == "adding"
+
+
 def test_tensorboard_without_its_package_is_one_sentence(monkeypatch, tmp_path):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(

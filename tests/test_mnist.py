@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import datamodule
 
 from zoo.data.idx import read_idx
 from zoo.data.mnist import FILES, FashionMnist, Mnist
@@ -48,7 +49,8 @@ def write_mnist(folder: Path, gz: bool = True, seed: int = 0) -> dict[str, np.nd
 
 def mnist(root, tmp_path, cls=Mnist, **options) -> Mnist:
     options.setdefault("val_split", 10)
-    dm = cls(cache_dir=str(tmp_path / "cache"), root=str(root) if root else None, **options)
+    dm = datamodule(cls, cache_dir=str(tmp_path / "cache"), root=str(root) if root else None,
+                    **options)
     dm.setup()
     return dm
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from conftest import compose_train, train_quick
+from conftest import compose_train, datamodule, train_quick
 
 from zoo.composition import check_composition
-from zoo.data.names import URL, Names
+from zoo.data.names import URL
 from zoo.errors import ZooError
 from zoo.spec import Layout
 
@@ -66,7 +66,8 @@ def decode(ids, vocab):
 
 
 def test_classify_reads_a_folder_with_a_stratified_split(names_dir):
-    dm = Names(root=str(names_dir), task="classify", seed=0, val_fraction=0.2, test_fraction=0.2)
+    dm = datamodule("names", root=str(names_dir), task="classify", seed=0, val_fraction=0.2,
+                    test_fraction=0.2)
     spec = dm.spec
     assert spec.layout == Layout("sequence", "single")
     assert (spec.input_kind, spec.target_kind) == ("tokens", "class")
@@ -84,9 +85,9 @@ def test_classify_reads_a_folder_with_a_stratified_split(names_dir):
 
 
 def test_split_depends_on_the_seed_only(names_dir):
-    first = Names(root=str(names_dir), seed=1)
-    again = Names(root=str(names_dir), seed=1)
-    other = Names(root=str(names_dir), seed=2)
+    first = datamodule("names", root=str(names_dir), seed=1)
+    again = datamodule("names", root=str(names_dir), seed=1)
+    other = datamodule("names", root=str(names_dir), seed=2)
     for dm in (first, again, other):
         dm.setup()
     x = first.splits["test"].tensors["x"]
@@ -95,7 +96,7 @@ def test_split_depends_on_the_seed_only(names_dir):
 
 
 def test_generate_gives_the_language_and_expects_the_name_then_eos(names_dir):
-    dm = Names(root=str(names_dir), task="generate", seed=0, ascii=False)
+    dm = datamodule("names", root=str(names_dir), task="generate", seed=0, ascii=False)
     spec = dm.spec
     assert spec.layout == Layout("single", "sequence")
     assert (spec.input_kind, spec.input_size, spec.target_kind) == ("label", 3, "tokens")
@@ -120,8 +121,8 @@ def test_the_tutorial_zip_reads_like_the_folder(tmp_path, names_dir):
         for f in names_dir.iterdir():
             z.write(f, f"data/names/{f.name}")
         z.writestr("data/eng-fra.txt", "Go.\tVa !\n")
-    from_zip = Names(root=str(archive), seed=0)
-    from_folder = Names(root=str(names_dir), seed=0)
+    from_zip = datamodule("names", root=str(archive), seed=0)
+    from_folder = datamodule("names", root=str(names_dir), seed=0)
     assert from_zip.spec.target_vocab == from_folder.spec.target_vocab
     assert from_zip.splits["train"].tensors["x"].equal(from_folder.splits["train"].tensors["x"])
 
@@ -138,25 +139,26 @@ def test_without_root_it_downloads_the_tutorial_zip(monkeypatch, names_dir, tmp_
         return archive
 
     monkeypatch.setattr("zoo.data.names.fetch", fetch)
-    dm = Names(seed=0, cache_dir=str(tmp_path / "cache"))
+    dm = datamodule("names", seed=0, cache_dir=str(tmp_path / "cache"))
     assert dm.spec.target_vocab == ["Czech", "Irish", "Polish"]
     assert calls == [URL]
 
 
 def test_missing_local_copy_says_where_it_looked_and_what_to_set(tmp_path):
     with pytest.raises(ZooError, match=r"data\.root=.*empty.*point data\.root at a folder"):
-        Names(root=str(tmp_path / "empty"), seed=0).setup()
+        datamodule("names", root=str(tmp_path / "empty"), seed=0).setup()
 
 
 def test_a_file_that_is_not_utf8_is_named_with_its_line(names_dir):
     (names_dir / "Greek.txt").write_bytes(b"Pappas\nKarra\xe9\n")
     with pytest.raises(ZooError, match=r"Greek\.txt, line 2: is not valid UTF-8"):
-        Names(root=str(names_dir), seed=0).setup()
+        datamodule("names", root=str(names_dir), seed=0).setup()
 
 
 def test_fractions_that_leave_no_training_split_are_refused(names_dir):
     with pytest.raises(ZooError, match=r"val_fraction=0\.6 and test_fraction=0\.5 must"):
-        Names(root=str(names_dir), seed=0, val_fraction=0.6, test_fraction=0.5).setup()
+        datamodule("names", root=str(names_dir), seed=0, val_fraction=0.6,
+                   test_fraction=0.5).setup()
 
 
 def test_layout_follows_the_task_at_compose_time(tmp_path):
@@ -169,10 +171,10 @@ def test_layout_follows_the_task_at_compose_time(tmp_path):
 
 
 def test_processed_splits_are_cached(names_dir, tmp_path):
-    first = Names(root=str(names_dir), seed=0, cache_dir=str(tmp_path / "cache"))
+    first = datamodule("names", root=str(names_dir), seed=0, cache_dir=str(tmp_path / "cache"))
     first.setup()
     (cached,) = (tmp_path / "cache" / "processed").glob("names-*.pt")
-    again = Names(root=str(names_dir), seed=0, cache_dir=str(tmp_path / "cache"))
+    again = datamodule("names", root=str(names_dir), seed=0, cache_dir=str(tmp_path / "cache"))
     again.setup()
     assert again.spec == first.spec
     assert again.splits["val"].tensors["x"].equal(first.splits["val"].tensors["x"])
@@ -180,7 +182,7 @@ def test_processed_splits_are_cached(names_dir, tmp_path):
 
 
 def test_shared_copy_has_20074_names_in_18_languages(shared_data):
-    dm = Names(root=str(shared_data / "names"), seed=0)
+    dm = datamodule("names", root=str(shared_data / "names"), seed=0)
     assert dm.spec.target_size == 18
     assert sum(len(s) for s in dm.splits.values()) == 20074
 

@@ -101,8 +101,20 @@ EXPECTED = {
         data: {name: csv, format: rows, target: class}
         cell: {kind: lstm, hidden_size: 64}
         topology: {name: many_to_one}""",
+    "gradient_lab": """
+        data: {name: adding}
+        topology: {name: many_to_one}
+        callbacks: {gradient_flow: {_target_: zoo.callbacks.gradient_flow.GradientFlow}}
+        optimized_metric: val/mse""",
+    "tagger_bilstm": """
+        data: {name: tagging, min_freq: 2}
+        cell: {kind: lstm, hidden_size: 128}
+        direction: {bidirectional: true}
+        topology: {name: many_to_many, embedding_dropout: 0.3, head: {input_dropout: 0.3}}
+        optimizer: {_target_: torch.optim.Adam, lr: 5.0e-3}
+        optimized_metric: val/acc""",
 }
-SWEEPS = {"adding_cells", "copy_memory_cells"}
+SWEEPS = {"adding_cells", "copy_memory_cells", "gradient_lab"}
 # data a preset reads from ../shared/data; the others generate theirs or need a user file
 SHARED = {
     "keras_imdb_bilstm": "imdb",
@@ -158,6 +170,21 @@ def test_sweep_presets_cover_four_cells_and_three_seeds(name, tmp_path):
     sweeper = OmegaConf.load(PRESETS / f"{name}.yaml").hydra.sweeper.params
     assert sweeper.cell.split(",") == ["rnn", "irnn", "lstm", "gru"]
     assert sweeper.seed.split(",") == ["0", "1", "2"]
+
+
+def test_gradient_lab_sweeps_four_cells_three_lengths_three_seeds_with_gradient_flow(tmp_path):
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    params = OmegaConf.load(PRESETS / "gradient_lab.yaml").hydra.sweeper.params
+    parsed = OverridesParser.create().parse_overrides([f"{k}={v}" for k, v in params.items()])
+    [jobs] = BasicSweeper.split_arguments(parsed, max_batch_size=None)
+    assert len(jobs) == 4 * 3 * 3
+    assert {tuple(job) for job in jobs} >= {("cell=rnn", "data.T=200", "seed=2")}
+    cfg = composed("gradient_lab", tmp_path, "cell=rnn", "data.T=200", "seed=2")
+    check_composition(cfg)
+    assert (cfg.cell.kind, cfg.cell.nonlinearity, cfg.data.T, cfg.seed) == ("rnn", "tanh", 200, 2)
+    assert "gradient_flow" in cfg.callbacks
 
 
 def test_keras_imdb_parameter_count_matches_the_keras_model():
@@ -220,7 +247,7 @@ def test_csv_lstm_binary_trains_on_a_csv_file(tmp_path):
 
 def _quick_presets():
     for name in sorted(EXPECTED):
-        if name in ("csv_lstm_binary", "fashion_mnist_rows_lstm"):
+        if name in ("csv_lstm_binary", "fashion_mnist_rows_lstm", "tagger_bilstm"):  # own tests
             continue
         marks = [pytest.mark.slow] if name in SLOW else []
         yield pytest.param(name, marks=marks)

@@ -9,13 +9,15 @@ import sys
 
 import pytest
 import torch
-from conftest import run_cli, train_quick
+from conftest import compose_train, run_cli, train_quick
 
 from zoo.checkpoints import load_run
 from zoo.cli import sample as sample_cli
 from zoo.errors import ZooError
 from zoo.inference.sampling import generate_after_prefix, sample_texts
+from zoo.spec import Layout, Spec, Tokenization
 from zoo.topologies.lm_generation import continue_prompt
+from zoo.training import build_task
 
 TINY = ["trainer.max_epochs=1", "cell.hidden_size=16", "topology.embedding_dim=8"]
 RUSSIAN = ["Ivanov", "Petrov", "Smirnov", "Volkov", "Sokolov", "Popov", "Lebedev", "Kozlov"]
@@ -100,6 +102,27 @@ def test_seq2seq_translates_the_prompt_as_its_greedy_decoder_does(runs):
     assert len(sample_texts(run.task, prompt="I am cold.", beam=3, n=5)) == 1
 
 
+def test_a_checkpoint_round_trips_its_spec_and_one_with_extra_still_loads(runs, tmp_path):
+    """The Spec a checkpoint holds reads back as the run's own; a checkpoint written before
+    the Spec's typed fields (its settings in `extra`) loads and translates alike."""
+    run = load_run(runs["seq2seq"])
+    saved = run.checkpoint["hyper_parameters"]["spec"]
+    assert run.spec.to_dict() == saved and Spec.from_dict(saved) == run.spec
+    assert run.spec.tokenization == Tokenization("word", normalize="eng_fra")
+    typed = ("tokenization", "target_tokenization", "feature_scaling", "target_scaling",
+             "stateful")
+    old = {k: v for k, v in saved.items() if k not in typed}
+    old["extra"] = {"level": "word", "join": " ",
+                    "tokenizer": {"level": "word", "normalize": "zoo.data.eng_fra.normalize"}}
+    run.checkpoint["hyper_parameters"]["spec"] = old
+    torch.save(run.checkpoint, tmp_path / "old.ckpt")
+    legacy = load_run(tmp_path / "old.ckpt").task
+    assert legacy.spec.tokenization.normalize == "eng_fra"
+    prompt = "I am COLD!"  # only the normaliser makes these the run's tokens
+    found = sample_texts(legacy, prompt=prompt, beam=2)
+    assert found == sample_texts(run.task, prompt=prompt, beam=2)
+
+
 def test_samples_are_logged_every_validation_epoch(runs):
     lines = (runs["one_to_many"] / "samples.txt").read_text().splitlines()
     headers = [line.split(", ")[1] for line in lines if line.startswith("# val/samples")]
@@ -149,3 +172,17 @@ def test_zoo_sample_runs_from_the_command_line(runs, tmp_path):
     )
     task = load_run(runs["one_to_many"]).task
     assert proc.stdout.splitlines() == sample_texts(task, condition="English", n=2)
+
+
+def test_a_prompt_of_unknown_characters_only_is_a_warning(tmp_path, capsys):
+    chars = ["<pad>", "<unk>", "<eos>", "a", "b", " "]
+    spec = Spec(Layout("sequence", "aligned", causal=True), "tokens", len(chars), "tokens",
+                len(chars), eos_id=2, input_vocab=chars, target_vocab=chars,
+                tokenization=Tokenization("char"))
+    cfg = compose_train(["topology=many_to_many", "cell.hidden_size=8"], tmp_path)
+    task = build_task(cfg, spec).eval()
+    sample_texts(task, prompt="ab", n=1, max_len=3)
+    assert "warning" not in capsys.readouterr().err
+    sample_texts(task, prompt="xyz!", n=1, max_len=3)
+    assert "the prompt: all 4 tokens are unknown to the model's vocabulary" in \
+        capsys.readouterr().err

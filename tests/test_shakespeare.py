@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import train_quick
+from conftest import datamodule, train_quick
 
-from zoo.data.shakespeare import SHA256, URL, Shakespeare
+from zoo.data.shakespeare import SHA256, URL
 from zoo.errors import ZooError
 from zoo.spec import Layout
 
@@ -28,16 +28,16 @@ def as_text(ids, spec) -> str:
 
 
 def test_spec_is_a_causal_character_model_over_every_character(text_file):
-    dm = Shakespeare(root=str(text_file.parent), seed=0)
+    dm = datamodule("shakespeare", root=str(text_file.parent), seed=0)
     spec = dm.spec
     assert spec.layout == Layout("sequence", "aligned", causal=True)
     assert (spec.input_kind, spec.target_kind) == ("tokens", "tokens")
     assert set(spec.input_vocab) == set(TEXT) | {"<pad>", "<unk>"}
-    assert spec.input_vocab == spec.target_vocab and spec.extra["stateful"] is True
+    assert spec.input_vocab == spec.target_vocab and spec.stateful is True
 
 
 def test_splits_are_contiguous_and_targets_are_the_next_character(text_file):
-    dm = Shakespeare(root=str(text_file), seed=0, val_fraction=0.1, test_fraction=0.1)
+    dm = datamodule("shakespeare", root=str(text_file), seed=0, val_fraction=0.1, test_fraction=0.1)
     dm.setup()
     parts = []
     for split in ("train", "val", "test"):
@@ -49,7 +49,8 @@ def test_splits_are_contiguous_and_targets_are_the_next_character(text_file):
 
 
 def test_stateful_batches_continue_each_others_streams(text_file):
-    dm = Shakespeare(root=str(text_file), seed=0, batch_size=4, seq_len=10, val_fraction=0.1)
+    dm = datamodule("shakespeare",
+                    root=str(text_file), seed=0, batch_size=4, seq_len=10, val_fraction=0.1)
     dm.setup()
     stream = dm.splits["train"].tensors["x"][0]
     batches = list(dm.train_dataloader())
@@ -66,8 +67,9 @@ def test_stateful_batches_continue_each_others_streams(text_file):
 
 
 def test_stateless_chunks_are_shuffled_independent_examples(text_file):
-    dm = Shakespeare(root=str(text_file), seed=0, batch_size=4, seq_len=10, stateful=False)
-    assert dm.spec.extra["stateful"] is False
+    dm = datamodule("shakespeare",
+                    root=str(text_file), seed=0, batch_size=4, seq_len=10, stateful=False)
+    assert dm.spec.stateful is False
     torch.manual_seed(0)
     first = [b["x"] for b in dm.train_dataloader()]
     rows = torch.cat(first)
@@ -80,13 +82,13 @@ def test_stateless_chunks_are_shuffled_independent_examples(text_file):
 
 
 def test_zero_test_fraction_tests_on_the_val_text(text_file):
-    dm = Shakespeare(root=str(text_file), seed=0, val_fraction=0.05, test_fraction=0)
+    dm = datamodule("shakespeare", root=str(text_file), seed=0, val_fraction=0.05, test_fraction=0)
     dm.setup()
     assert dm.splits["test"].tensors["x"].equal(dm.splits["val"].tensors["x"])
 
 
 def test_a_split_too_short_for_the_batch_says_what_to_change(text_file):
-    dm = Shakespeare(root=str(text_file), seed=0, batch_size=64, seq_len=50)
+    dm = datamodule("shakespeare", root=str(text_file), seed=0, batch_size=64, seq_len=50)
     with pytest.raises(ZooError, match="too short.*data.seq_len or data.batch_size"):
         dm.val_dataloader()
 
@@ -99,13 +101,13 @@ def test_without_root_it_downloads_the_verified_official_file(monkeypatch, text_
         return text_file
 
     monkeypatch.setattr("zoo.data.seed_source.fetch", fetch)
-    Shakespeare(seed=0, cache_dir=str(tmp_path / "cache")).setup()
+    datamodule("shakespeare", seed=0, cache_dir=str(tmp_path / "cache")).setup()
     assert calls == [(URL, SHA256, "input.txt")]
 
 
 def test_missing_local_copy_says_where_it_looked(tmp_path):
     with pytest.raises(ZooError, match=r"input\.txt.*data\.root="):
-        Shakespeare(root=str(tmp_path), seed=0).setup()
+        datamodule("shakespeare", root=str(tmp_path), seed=0).setup()
 
 
 def test_stateful_training_learns_a_repeating_text(tmp_path):
@@ -128,7 +130,7 @@ def test_stateful_training_learns_a_repeating_text(tmp_path):
 
 
 def test_shared_copy_has_1115394_characters_of_65_kinds(shared_data):
-    dm = Shakespeare(root=str(shared_data / "tinyshakespeare"), seed=0)
+    dm = datamodule("shakespeare", root=str(shared_data / "tinyshakespeare"), seed=0)
     assert len(dm.spec.input_vocab) == 65 + 2  # and <pad>, <unk>
     lengths = [dm.splits[s].tensors["x"].size(1) + 1 for s in ("train", "val", "test")]
     assert sum(lengths) == 1115394

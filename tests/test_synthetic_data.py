@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import compose_train
+from conftest import compose_train, datamodule
 from hydra.utils import instantiate
 
 from zoo.data.addition import VOCAB as ADDITION_VOCAB
@@ -22,9 +22,9 @@ SIZES = {"n_train": 300, "n_val": 50, "n_test": 50}
 
 
 def built(cls, seed=0, **options):
-    datamodule = cls(seed=seed, **options)
-    datamodule.setup()
-    return datamodule
+    module = datamodule(cls, seed=seed, **options)
+    module.setup()
+    return module
 
 
 def text(vocab, ids: torch.Tensor, length) -> str:

@@ -186,7 +186,7 @@ def test_several_folders_dedup_and_default_keys(tmp_path, capsys):
         ("adding", "2", "2.0"),
         ("copy_memory", "1", "2.0"),
     ]  # val metrics when no test ones
-    assert [r["val/loss_best"] for r in rows] == ["*", "*"]  # ties are all best
+    assert [r["val/loss_best"] for r in rows] == ["", ""]  # one row per dataset: none to beat
     code, out, _ = table(capsys, a, b, a)
     assert "Rows with a seed run more than once" not in out  # the same folder counts once
     write_run(b / "2", metrics={"val/loss": 5.0})
@@ -278,3 +278,61 @@ def test_real_sweep_end_to_end(tmp_path):
     assert all(float(r["test/mse_std"]) >= 0 and r["params"] for r in rows)
     err = run_cli("zoo-table", str(sweep), "--by", "nope", cwd=tmp_path, check=False)
     assert err.returncode == 2 and err.stderr.startswith("error: unknown --by key 'nope'")
+
+
+def test_nan_runs_are_listed_apart_and_never_averaged_in(tmp_path, capsys):
+    for seed, acc in enumerate([0.5, 0.7, None]):  # seed 2 diverged: NaN stored as null
+        write_run(tmp_path / f"rnn{seed}", cell="rnn", seed=seed, metrics={"test/acc": acc})
+    write_run(tmp_path / "gru", cell="gru", metrics={"test/acc": 0.8})
+    code, out, _ = table(capsys, tmp_path, "--format", "csv")
+    rows = {r["cell"]: r for r in read_csv(out)}
+    assert float(rows["rnn"]["test/acc_mean"]) == pytest.approx(0.6)
+    code, out, _ = table(capsys, tmp_path)
+    assert "Runs with NaN metrics, left out of the means (1):" in out
+    assert f"- {tmp_path / 'rnn2'} (cell=rnn, seed=2): test/acc" in out
+
+
+def test_interrupted_runs_are_listed_apart(tmp_path, capsys):
+    cell_sweep(tmp_path)
+    write_run(tmp_path / "6", cell="lstm", status="interrupted",
+              error="stopped by SIGTERM at epoch 3, step 120", metrics={"test/acc": 0.1})
+    code, out, _ = table(capsys, tmp_path, "--metric", "test/acc")
+    assert code == 0 and "lstm" not in out.split("\n\n")[0]
+    assert "Interrupted runs (1):" in out
+    assert f"- {tmp_path / '6'} (cell=lstm, seed=0): stopped by SIGTERM at epoch 3" in out
+    assert out.rstrip().endswith("1 interrupted.")
+
+
+def test_smoke_runs_are_left_out_unless_asked(tmp_path, capsys):
+    cell_sweep(tmp_path)
+    write_run(tmp_path / "6", cell="gru", seed=3, metrics={"test/acc": 0.12}, smoke=True)
+    code, out, _ = table(capsys, tmp_path, "--format", "csv")
+    gru = read_csv(out)[0]
+    assert (gru["n"], float(gru["test/acc_mean"])) == ("3", pytest.approx(0.85))
+    code, out, _ = table(capsys, tmp_path, "--metric", "test/acc")
+    assert "1 smoke run left out (--include-smoke)" in out
+    code, out, _ = table(capsys, tmp_path, "--format", "csv", "--include-smoke")
+    assert read_csv(out)[0]["n"] == "4"
+    write_run(tmp_path / "only" / "0", metrics={"test/acc": 0.1}, smoke=True)
+    code, out, err = table(capsys, tmp_path / "only")
+    assert code == 1 and "pass --include-smoke" in err
+
+
+def test_by_data_names_the_file_and_marks_best_within_a_dataset(tmp_path, capsys):
+    results = {("airline.csv", "rnn"): 0.9, ("airline.csv", "gru"): 0.5,
+               ("sales.csv", "rnn"): 0.2, ("sales.csv", "gru"): 0.3}
+    for job, ((name, cell), rmse) in enumerate(results.items()):
+        write_run(tmp_path / str(job), cell=cell, data="csv",
+                  extra=[f"data.path=/files/{name}"], metrics={"test/rmse": rmse})
+    split = write_run(tmp_path / "split", data="csv", metrics={"test/rmse": 0.4})
+    (split / ".hydra" / "config.yaml").write_text(
+        "data:\n  path:\n    train: /files/shop/train.csv\n    val: /files/shop/val.csv\n")
+    code, out, _ = table(capsys, tmp_path, "--by", "data,cell", "--format", "csv")
+    rows = [(r["data"], r["cell"], r["test/rmse_best"]) for r in read_csv(out)]
+    assert rows == [
+        ("csv (airline.csv)", "gru", "*"),
+        ("csv (airline.csv)", "rnn", ""),
+        ("csv (sales.csv)", "gru", ""),
+        ("csv (sales.csv)", "rnn", "*"),  # 0.2 beats 0.3 here; 0.5 elsewhere does not count
+        ("csv (shop)", "rnn", ""),  # alone on its dataset: nothing to beat
+    ]

@@ -4,10 +4,9 @@ beam, max_len, end token) behaves."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import torch
+from conftest import group_option
 from omegaconf import OmegaConf
 
 from zoo.spec import Layout, Spec
@@ -15,16 +14,13 @@ from zoo.topologies import build_model
 from zoo.topologies.decoder_state import DecoderState
 from zoo.topologies.decoding import beam_search, sample
 
-CONF = Path(__file__).resolve().parents[1] / "conf"
 CELLS = ["rnn", "rnn_relu", "irnn", "lstm", "gru", "mingru", "minlstm"]
 VOCAB, TARGETS, BOS, EOS = 20, 12, 2, 3
 SOURCE_LENGTHS = [6, 2, 4]
 
 
 def config(group, name, **overrides):
-    cfg = OmegaConf.load(CONF / group / f"{name}.yaml")
-    cfg.merge_with(overrides)
-    return cfg
+    return group_option(group, name, **overrides)
 
 
 def cell(name, **overrides):

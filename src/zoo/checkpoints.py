@@ -24,6 +24,14 @@ from zoo.task import SequenceTask
 
 CONFIG_KEY = "zoo_config"
 _ABSENT = object()
+# how the files torch.save writes begin: a zip archive, or (before torch 1.6) a pickle
+TORCH_FILE_HEADS = (b"PK\x03\x04", b"\x80")
+
+
+def _looks_like_torch_file(path: Path) -> bool:
+    with path.open("rb") as file:
+        head = file.read(4)
+    return not head or head.startswith(TORCH_FILE_HEADS)  # empty: an interrupted save
 
 
 def find_checkpoint(path: str | Path) -> Path:
@@ -52,6 +60,11 @@ def load_checkpoint(path: str | Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise ZooError(f"{path} is not a file; give the path of a .ckpt file.")
+    if not _looks_like_torch_file(path):
+        raise ZooError(
+            f"{path} is not a checkpoint (not a file torch.save writes); give a checkpoint "
+            "written by zoo-train."
+        )
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:

@@ -71,6 +71,6 @@ class Objective(nn.Module):
         return collection
 
     def _original_units(self, values: torch.Tensor) -> torch.Tensor:
-        """Undo the data's scaling (`extra["target_scale"]`, `extra["target_shift"]`)."""
-        extra = self.spec.extra
-        return values * extra.get("target_scale", 1.0) + extra.get("target_shift", 0.0)
+        """Undo the data's scaling of its targets."""
+        scaling = self.spec.target_scaling
+        return scaling.undo(values) if scaling else values

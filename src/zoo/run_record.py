@@ -9,6 +9,8 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from zoo.atomic_file import write_atomically
+
 PACKAGES = ("torch", "pytorch-lightning", "hydra-core", "torchmetrics", "zoo")
 
 
@@ -41,4 +43,5 @@ def clean(metrics: dict) -> dict:
 
 
 def write_record(path: Path, **fields) -> None:
-    path.write_text(json.dumps(fields, indent=2, sort_keys=False) + "\n")
+    """Written atomically: a record is whole or absent, never half a file."""
+    write_atomically(path, (json.dumps(fields, indent=2, sort_keys=False) + "\n").encode())

@@ -9,12 +9,20 @@ from __future__ import annotations
 import hydra
 import pytorch_lightning as pl
 import torch
-from omegaconf import OmegaConf
 
+from zoo.config.model import typed_model_config
 from zoo.objective import Objective
 from zoo.spec import Spec
 from zoo.tbptt import clip_gradients, step_schedulers, truncated_training_step
 from zoo.topologies import build_model
+
+
+def logged_metrics(spec: Spec, topology: type, exact_match: bool, split: str) -> list[str]:
+    """The epoch metrics a `SequenceTask` logs for `split`, known before it is built: the
+    loss, the objective's metrics, and exact match where `_step` scores it."""
+    names = [f"{split}/loss", *Objective(spec).metrics[f"{split}_"].keys()]
+    scored = split != "train" and exact_match and topology.can_generate
+    return names + [f"{split}/exact_match"] * scored
 
 
 def _detach(state):
@@ -32,13 +40,14 @@ class SequenceTask(pl.LightningModule):
         super().__init__()
         self.save_hyperparameters()
         self.spec = Spec.from_dict(spec)
-        self.model = build_model(
-            self.spec, OmegaConf.create(cell), OmegaConf.create(direction),
-            OmegaConf.create(topology),
-        )
+        self.model = build_model(self.spec, *typed_model_config(cell, direction, topology))
         self.objective = Objective(self.spec)
-        self.stateful = bool(self.spec.extra.get("stateful", False))
+        self.stateful = self.spec.stateful
         self._carried = {}
+        # splits whose metric objects are logged this epoch: Lightning computes a logged metric
+        # object over the whole epoch at its end and resets it, so logging it once is enough
+        # (logging it at every step costs milliseconds each in Lightning's bookkeeping)
+        self._metrics_logged: set[str] = set()
         self.tbptt = tbptt  # truncated BPTT within each batch (zoo.tbptt): manual optimisation
         self.automatic_optimization = not tbptt
 
@@ -70,8 +79,10 @@ class SequenceTask(pl.LightningModule):
         self.log(f"{split}/loss", loss, on_step=split == "train", on_epoch=True,
                  prog_bar=split != "test", batch_size=n)
         metrics = self.objective.update(split, logits, target)
-        self.log_dict(metrics, on_step=False, on_epoch=True, prog_bar=split == "val",
-                      batch_size=n)
+        if split not in self._metrics_logged:  # once an epoch: see `_metrics_logged`
+            self._metrics_logged.add(split)
+            self.log_dict(metrics, on_step=False, on_epoch=True, prog_bar=split == "val",
+                          batch_size=n)
         return loss
 
     def _log_exact_match(self, split: str, batch: dict) -> None:
@@ -90,12 +101,15 @@ class SequenceTask(pl.LightningModule):
 
     def on_train_epoch_start(self):
         self._carried.clear()
+        self._metrics_logged.discard("train")
 
     def on_validation_epoch_start(self):
         self._carried.pop("val", None)
+        self._metrics_logged.discard("val")
 
     def on_test_epoch_start(self):
         self._carried.pop("test", None)
+        self._metrics_logged.discard("test")
 
     def training_step(self, batch, batch_idx):
         if self.tbptt:
@@ -125,7 +139,7 @@ class SequenceTask(pl.LightningModule):
         if not sched.get("fn"):
             return optimizer
         scheduler = hydra.utils.instantiate(sched["fn"])(optimizer=optimizer)
-        config = {"scheduler": scheduler, "interval": sched.get("interval", "epoch")}
+        config = {"scheduler": scheduler, "interval": sched["interval"]}
         if sched.get("monitor"):
             config["monitor"] = sched["monitor"]
         return {"optimizer": optimizer, "lr_scheduler": config}

@@ -25,7 +25,7 @@ State = torch.Tensor | tuple[torch.Tensor, ...] | None
 
 def check_truncation(cfg: DictConfig) -> None:
     """Refuse `tbptt_steps` where it cannot apply, before anything is built."""
-    k = cfg.get("tbptt_steps")
+    k = cfg.tbptt_steps
     if k is None:
         return
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -44,7 +44,7 @@ def check_truncation(cfg: DictConfig) -> None:
             f"tbptt_steps={k} carries the state forward from window to window, which a "
             "bidirectional model cannot do; use direction=uni or set tbptt_steps=null."
         )
-    if cfg.trainer.get("accumulate_grad_batches", 1) != 1:
+    if cfg.trainer.accumulate_grad_batches != 1:
         raise ZooError(
             f"tbptt_steps={k} takes an optimizer step per window, so it cannot accumulate "
             "gradients; remove trainer.accumulate_grad_batches or set tbptt_steps=null."
@@ -53,9 +53,9 @@ def check_truncation(cfg: DictConfig) -> None:
 
 def truncation(cfg: DictConfig) -> dict | None:
     """The task's `tbptt` option: the window length and the gradient clipping it applies."""
-    if cfg.get("tbptt_steps") is None:
+    if cfg.tbptt_steps is None:
         return None
-    return {"steps": cfg.tbptt_steps, "gradient_clip_val": cfg.trainer.get("gradient_clip_val")}
+    return {"steps": cfg.tbptt_steps, "gradient_clip_val": cfg.trainer.gradient_clip_val}
 
 
 def split_time(batch: dict, steps: int) -> Iterator[tuple[torch.Tensor | None, dict]]:

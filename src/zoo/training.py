@@ -12,10 +12,22 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import LearningRateMonitor, ModelSummary, ProgressBar
 
+from zoo.atomic_file import AtomicCheckpointIO
+from zoo.baselines import warn_if_not_better
+from zoo.best_metric import choose_best_metric
+from zoo.callbacks.baselines import Baselines
+from zoo.callbacks.divergence import DivergenceGuard
+from zoo.callbacks.epoch_lines import for_output
+from zoo.callbacks.rng_state import RngState
 from zoo.callbacks.run_config import RunConfig
+from zoo.checkpoints import find_checkpoint, load_checkpoint
 from zoo.composition import check_composition
+from zoo.interrupt import Interrupted
+from zoo.quiet import quiet_libraries
+from zoo.smoke import cut_by_max_steps, smoke_fields, smoke_reason
 from zoo.task import SequenceTask
 from zoo.tbptt import truncation
+from zoo.tracking.tensorboard_logger import log_final_hparams
 
 
 def _plain(node) -> dict:
@@ -36,42 +48,74 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
         direction=_plain(cfg.direction),
         topology=_plain(cfg.topology),
         optimizer=_plain(cfg.optimizer),
-        scheduler=_plain(cfg.get("scheduler")),
-        exact_match=bool(cfg.get("exact_match", True)),
+        scheduler=_plain(cfg.scheduler),
+        exact_match=cfg.exact_match,
         tbptt=truncation(cfg),
     )
 
 
 def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
-    loggers = instantiate_all(cfg.get("logger"))
-    callbacks = [*instantiate_all(cfg.get("callbacks")), RunConfig(_plain(cfg))]
+    loggers = instantiate_all(cfg.logger)
+    callbacks = [*instantiate_all(cfg.callbacks), RunConfig(_plain(cfg)), RngState(),
+                 DivergenceGuard(), Baselines()]
     # Lightning refuses these callbacks when the trainer turns their feature off
     refused = [] if loggers else [LearningRateMonitor]
-    if not cfg.trainer.get("enable_progress_bar", True):
+    if cfg.trainer.enable_progress_bar is False:  # (null is Lightning's default: on)
         refused.append(ProgressBar)
-    if not cfg.trainer.get("enable_model_summary", True):
+    if cfg.trainer.enable_model_summary is False:
         refused.append(ModelSummary)
     callbacks = [c for c in callbacks if not isinstance(c, tuple(refused))]
+    if cfg.trainer.enable_progress_bar is not False:  # a plain line per epoch in log files
+        callbacks = for_output(callbacks)
+    quiet_libraries()
     manual = {"gradient_clip_val": None} if truncation(cfg) else {}  # the task clips (tbptt)
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False,
-                       default_root_dir=str(output_dir), **manual)
+                       default_root_dir=str(output_dir), plugins=[AtomicCheckpointIO()],
+                       **manual)
 
 
-def train(cfg: DictConfig, output_dir: Path) -> tuple[dict, int]:
-    """Fit, then validate and test with the best checkpoint; returns (metrics, parameter count)."""
+def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tuple[dict, int]:
+    """Fit, then validate and test with the best checkpoint; returns (metrics, parameter count).
+
+    `record` (metrics.json's fields), when given, receives the metric and mode that choose the
+    best checkpoint and whether this is a smoke run. Ctrl-C or SIGTERM raise `Interrupted`.
+    Where the test split holds the validation examples, the validation pass also gives the
+    test metrics, and `record["test_is_val"]` says so.
+    """
+    record = {} if record is None else record
     check_composition(cfg)
+    ckpt_path = cfg.ckpt_path
+    if ckpt_path:  # zoo's loader: one sentence for a missing, damaged or foreign file
+        load_checkpoint(find_checkpoint(ckpt_path))
     pl.seed_everything(cfg.seed, workers=True)
     datamodule = instantiate(cfg.data)
+    record.update(choose_best_metric(cfg, datamodule.spec))  # before anything interpolates it
     task = build_task(cfg, datamodule.spec)
     trainer = build_trainer(cfg, output_dir)
+    record.update(smoke_fields(smoke_reason(cfg.trainer)))
     metrics: dict = {}
-    if cfg.get("train", True):
-        trainer.fit(task, datamodule=datamodule, ckpt_path=cfg.get("ckpt_path"))
-    best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
-    ckpt = best or None
-    for evaluate in (trainer.validate, trainer.test):
-        if evaluate is trainer.test and not cfg.get("test", True):
-            continue
-        for result in evaluate(task, datamodule=datamodule, ckpt_path=ckpt, weights_only=True):
-            metrics.update({k: v for k, v in result.items() if "/" in k})
+    try:
+        if cfg.train:
+            trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
+            record.update(smoke_fields(smoke_reason(cfg.trainer) or cut_by_max_steps(trainer)))
+        best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
+        ckpt = best or None
+        test = cfg.test
+        if test and datamodule.test_is_val():  # one pass serves both: its val/ metrics as test/
+            record["test_is_val"], test = True, False
+        for split, evaluate in (("val", trainer.validate), ("test", trainer.test)):
+            if split == "test" and not test:  # (a bound method is a new object at each access)
+                continue
+            for result in evaluate(task, datamodule=datamodule, ckpt_path=ckpt, weights_only=True):
+                metrics.update({k: v for k, v in result.items() if "/" in k})
+        if record.get("test_is_val"):
+            metrics.update({f"test/{k[4:]}": v for k, v in list(metrics.items())
+                            if k.startswith("val/")})
+    except (KeyboardInterrupt, SystemExit) as stop:  # Lightning ends a Ctrl-C with sys.exit(1)
+        had = {k: v for k, v in {**trainer.callback_metrics, **metrics}.items() if "/" in k}
+        where = f"epoch {trainer.current_epoch}, step {trainer.global_step}"
+        raise Interrupted(where, had) from stop
+    if not record.get("smoke"):  # a smoke run's metrics say nothing about the model
+        warn_if_not_better(metrics)
+    log_final_hparams(trainer.loggers, _plain(cfg), metrics)
     return metrics, task.count_parameters()

@@ -20,7 +20,8 @@ def build_stack(cell: DictConfig, direction: DictConfig | None, input_size: int)
         dropout=cell.dropout,
         bidirectional=bidirectional,
         merge=direction.merge if bidirectional else "concat",
-        nonlinearity=cell.get("nonlinearity", "tanh"),
-        init=cell.get("init", "default"),
-        forget_bias=cell.get("forget_bias"),
+        nonlinearity=cell.nonlinearity,
+        init=cell.init,
+        forget_bias=cell.forget_bias,
+        packing=cell.packing,
     )

@@ -26,7 +26,8 @@ def reversal_index(lengths: torch.Tensor, steps: int) -> torch.Tensor:
     return torch.where(t < n, n - 1 - t, t)
 
 
-def _take(x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+def take_steps(x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """x (B, T, F) at the time indices `index` (B, K): (B, K, F)."""
     return x.gather(1, index[..., None].expand(-1, -1, x.size(-1)))
 
 
@@ -57,12 +58,12 @@ class MinLayer(nn.Module):
         outputs, finals = [], []
         forward = self.directions[0](x, h0[0])
         outputs.append(forward)
-        finals.append(_take(forward, last)[:, 0])
+        finals.append(take_steps(forward, last)[:, 0])
         if self.bidirectional:
             index = reversal_index(lengths, steps)
-            backward = self.directions[1](_take(x, index), h0[1])
-            finals.append(_take(backward, last)[:, 0])
-            outputs.append(_take(backward, index))
+            backward = self.directions[1](take_steps(x, index), h0[1])
+            finals.append(take_steps(backward, last)[:, 0])
+            outputs.append(take_steps(backward, index))
         real = torch.arange(steps, device=x.device)[None, :, None] < lengths[:, None, None]
         out = torch.cat(outputs, -1).masked_fill(~real, 0.0)
         return out, torch.stack(finals)

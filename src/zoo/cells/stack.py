@@ -10,6 +10,12 @@ Keras does, so those stacks are built from one fused single-layer module per lay
 
 The custom parallel-scan cells (`mingru`, `minlstm`; see `min_layer.py`) are always built one
 `MinLayer` per layer and take `lengths` directly instead of a packed sequence.
+
+`packing` chooses how torch's layers meet unequal lengths: `packed` always packs; `auto` (the
+default) runs a batch whose lengths are all equal unpacked, and on the CPU runs unequal lengths
+as exact fused calls on the padded batch (`padded.py`), packing only where an LSTM's final cell
+state is asked for; `padded` takes that path on every device (CUDA's `auto` keeps cuDNN's packed
+kernels).
 """
 
 from __future__ import annotations
@@ -21,10 +27,12 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from zoo.cells.init import initialise
 from zoo.cells.merge import check_merge, merge_directions, merged_size
 from zoo.cells.min_layer import MIN_CELLS, MinLayer
+from zoo.cells.padded import run_padded
 from zoo.errors import ZooError
 
 TORCH_LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 KINDS = (*TORCH_LAYERS, *MIN_CELLS)
+PACKING = ("auto", "packed", "padded")
 
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 
@@ -33,7 +41,8 @@ class RecurrentStack(nn.Module):
     """`forward(x, lengths=None, state=None) -> (outputs, state)` on batch-first input.
 
     `outputs` is (B, T, output_size) with the directions merged; `state` has torch's layout,
-    (num_layers * directions, B, H), a pair (h, c) for LSTM.
+    (num_layers * directions, B, H), a pair (h, c) for LSTM, or h alone where the caller passes
+    `cell_state=False` (it reads no cell state, so no batch has to be packed for it).
     """
 
     def __init__(
@@ -48,6 +57,7 @@ class RecurrentStack(nn.Module):
         nonlinearity: str = "tanh",
         init: str = "default",
         forget_bias: float | None = None,
+        packing: str = "auto",
     ):
         super().__init__()
         if kind not in KINDS:
@@ -64,6 +74,9 @@ class RecurrentStack(nn.Module):
         if not 0.0 <= dropout < 1.0:
             raise ZooError(f"cell.dropout={dropout} must lie in [0, 1).")
         check_merge(merge)
+        if packing not in PACKING:
+            raise ZooError(f"cell.packing={packing!r} is not known; choose one of {PACKING}.")
+        self.packing = packing
         self.kind, self.hidden_size, self.num_layers = kind, hidden_size, num_layers
         self.bidirectional, self.merge = bidirectional, merge
         self.directions = 2 if bidirectional else 1
@@ -97,14 +110,21 @@ class RecurrentStack(nn.Module):
                 initialise(module, init, forget_bias)
 
     def forward(
-        self, x: torch.Tensor, lengths: torch.Tensor | None = None, state: State | None = None
+        self,
+        x: torch.Tensor,
+        lengths: torch.Tensor | None = None,
+        state: State | None = None,
+        cell_state: bool = True,
     ) -> tuple[torch.Tensor, State]:
         states = self._split_state(state)
+        steps = x.size(1)
+        if lengths is not None and self.packing != "packed" and bool((lengths == steps).all()):
+            lengths = None  # all full length (lengths live on the CPU: no device sync)
         finals = []
         for i, module in enumerate(self.layers):
             if i > 0:
                 x = self.between(x)
-            x, final = self._run(module, x, lengths, states[i])
+            x, final = self._run(module, x, lengths, states[i], cell_state)
             if self.bidirectional and self.merge != "concat":
                 x = merge_directions(*x.chunk(2, dim=-1), self.merge)
             finals.append(final)
@@ -118,16 +138,25 @@ class RecurrentStack(nn.Module):
             return last[0]
         return merge_directions(last[0], last[1], self.merge)
 
-    @staticmethod
-    def _run(module, x, lengths, state):
+    def _run(self, module, x, lengths, state, cell_state):
         if isinstance(module, MinLayer):
             return module(x, lengths, state)
         if lengths is None:
-            return module(x, state)
-        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        out, final = module(packed, state)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
-        return out, final
+            out, final = module(x, state)
+        elif self._padded(module, x, cell_state):
+            return run_padded(module, x, lengths, state)
+        else:
+            packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True,
+                                          enforce_sorted=False)
+            out, final = module(packed, state)
+            out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
+        return out, final[0] if isinstance(final, tuple) and not cell_state else final
+
+    def _padded(self, module, x, cell_state) -> bool:
+        """Whether unequal lengths run as exact padded calls (`padded.py`) instead of packed."""
+        if self.packing == "packed" or (cell_state and module.mode == "LSTM"):
+            return False
+        return self.packing == "padded" or x.device.type == "cpu"
 
     def _split_state(self, state: State | None) -> list:
         if state is None or self.fused:

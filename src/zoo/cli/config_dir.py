@@ -1,8 +1,13 @@
-"""Where the `conf/` tree is: inside an installed wheel (zoo/conf) or the source checkout."""
+"""Where the `conf/` tree is: inside an installed wheel (zoo/conf) or the source checkout.
+
+Importing this module also stores zoo's schemas in Hydra's ConfigStore, which the tree names.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import zoo.config  # noqa: F401  (the schemas conf/ composes onto)
 
 _HERE = Path(__file__).resolve()
 

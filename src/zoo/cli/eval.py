@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from zoo.cli.options import parse_command, run_command
+from zoo.cli.errors import run_command
+from zoo.cli.options import parse_command
 from zoo.inference.evaluation import evaluate
 
 

@@ -9,7 +9,6 @@ app: these commands read a finished run and make no run folder of their own.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -51,12 +50,3 @@ def parse_command(
         if OmegaConf.is_missing(cfg, key):
             raise ZooError(f"zoo-{name} needs {key}=...; see zoo-{name} --help.")
     return cfg, overrides
-
-
-def run_command(work: Callable[[], None]) -> None:
-    """Run a command; a user mistake is one line on stderr and exit status 2."""
-    try:
-        work()
-    except ZooError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)

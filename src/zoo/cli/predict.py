@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import sys
 
-from zoo.checkpoints import load_run
-from zoo.cli.options import parse_command, run_command
+from zoo.checkpoints import CONFIG_KEY, LoadedRun, load_run
+from zoo.cli.errors import run_command
+from zoo.cli.options import parse_command
 from zoo.errors import ZooError
 from zoo.inference.prediction import predict, read_inputs
 
@@ -33,14 +34,23 @@ def _line(found: dict, top: int) -> str:
     return found["label"] + "\t" + "  ".join(f"{name}={p:.4f}" for name, p in ranked)
 
 
+def _window(run: LoadedRun) -> int | None:
+    """The steps a forecaster's windows had (data.look_back of a series), if it has them."""
+    data = run.checkpoint.get(CONFIG_KEY, {}).get("data") or {}
+    look_back = data.get("look_back") if data.get("format", "series") == "series" else None
+    return look_back if isinstance(look_back, int) else None
+
+
 def _predict(argv: list[str]) -> None:
-    opts, overrides = parse_command("predict", argv, text_keys=("input",))
+    opts, overrides = parse_command("predict", argv, text_keys=("input", "tokens"))
     if opts.format not in FORMATS:
         raise ZooError(f"format={opts.format!r} is not known; choose one of {FORMATS}.")
     if overrides:
         print(f"ignored (not options of zoo-predict): {' '.join(overrides)}", file=sys.stderr)
     run = load_run(opts.ckpt_path)
-    for found in predict(run.task, read_inputs(str(opts.input)), where=str(run.ckpt_path)):
+    lines = read_inputs(str(opts.input))
+    for found in predict(run.task, lines, where=str(run.ckpt_path), tokens=str(opts.tokens),
+                         window=_window(run)):
         print(json.dumps(found) if opts.format == "json" else _line(found, opts.top))
 
 

@@ -1,12 +1,15 @@
 """What every Hydra entry point does around its work: time it, write `metrics.json` with the
 run's provenance, turn user mistakes into one-line errors, and return the sweep objective.
 
-In a multirun a failed job is recorded (`"status": "failed"`) and the sweep goes on.
+In a multirun a failed job is recorded (`"status": "failed"`) and the sweep goes on. Ctrl-C
+or SIGTERM record `"status": "interrupted"` with the metrics logged so far, then end the
+process (exit status 128 + the signal's number), a sweep included.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 import uuid
@@ -15,9 +18,13 @@ from pathlib import Path
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
+from pytorch_lightning.utilities import rank_zero_only
 
+from zoo.ddp_command import end_ddp_job, one_job_argv
 from zoo.errors import ZooError
+from zoo.interrupt import sigterm_interrupts
 from zoo.run_record import clean, git_sha, versions, write_record
+from zoo.threads import apply_threads
 from zoo.tracking import finish_wandb
 
 log = logging.getLogger("zoo")
@@ -27,6 +34,7 @@ OmegaConf.register_new_resolver("zoo_uid", lambda: uuid.uuid4().hex[:6], use_cac
                                 replace=True)
 
 HYDRA_GROUPS = ("hydra", "hydra/")
+RESUME_FAILED = "resume_failed.json"
 
 
 def _choices(hydra_cfg) -> dict:
@@ -35,27 +43,12 @@ def _choices(hydra_cfg) -> dict:
 
 
 def run_entry(cfg: DictConfig, work) -> float | None:
-    """Run `work(cfg, output_dir) -> (metrics, params)` and record it."""
-    hydra_cfg = HydraConfig.get()
-    output_dir = Path(hydra_cfg.runtime.output_dir)
-    multirun = hydra_cfg.mode == RunMode.MULTIRUN
-    record = {"status": "ok", "metrics": {}, "seed": cfg.get("seed"),
-              "choices": _choices(hydra_cfg), "overrides": list(hydra_cfg.overrides.task),
-              "git_sha": git_sha(SOURCE), "versions": versions()}
-    start = time.time()
-    failure: BaseException | None = None
-    try:
-        metrics, params = work(cfg, output_dir)
-        record["metrics"], record["params"] = clean(metrics), params
-    except Exception as exc:  # recorded for the sweep table, then reported below
-        failure = exc
-    finish_wandb(failed=failure is not None)  # the next job of a sweep starts its own run
-    record["wall_s"] = round(time.time() - start, 3)
-    if failure is not None:
-        record["status"], record["error"] = "failed", f"{failure}"
-    write_record(output_dir / "metrics.json", **record)
-    if failure is None:
-        return record["metrics"].get(cfg.get("optimized_metric"))
+    """Run `work(cfg, output_dir, record) -> (metrics, params)` and record it."""
+    record, failure = record_run(cfg, work)
+    multirun = HydraConfig.get().mode == RunMode.MULTIRUN
+    if failure is None:  # NaN (recorded as null) or missing: a failure to a sweeper
+        value = record["metrics"].get(cfg.optimized_metric)
+        return float("nan") if value is None else value
     if isinstance(failure, ZooError):
         print(f"error: {failure}", file=sys.stderr)
         if not multirun:
@@ -64,3 +57,57 @@ def run_entry(cfg: DictConfig, work) -> float | None:
         raise failure
     log.error("job failed: %s", failure)
     return float("nan")
+
+
+def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
+    """Run `work` in the current Hydra job's folder and write its `metrics.json` (the CLI's
+    and `zoo.train`'s one path); returns (the record, the exception it failed with or None)."""
+    hydra_cfg = HydraConfig.get()
+    output_dir = Path(hydra_cfg.runtime.output_dir)
+    record = {"status": "ok", "metrics": {}, "seed": cfg.seed,
+              "choices": _choices(hydra_cfg), "overrides": list(hydra_cfg.overrides.task),
+              "git_sha": git_sha(SOURCE), "versions": versions()}
+    start = time.time()
+    failure: Exception | None = None
+    stop: KeyboardInterrupt | None = None
+    with sigterm_interrupts() as signals:
+        try:
+            record["threads"] = apply_threads(cfg, hydra_cfg)
+            one_job_argv(hydra_cfg)  # what Lightning re-runs for DDP ranks > 0
+            metrics, params = work(cfg, output_dir, record)  # work adds fields to record
+            record["metrics"], record["params"] = clean(metrics), params
+        except Exception as exc:  # recorded for the sweep table, then reported below
+            failure = exc
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (zoo.interrupt)
+            stop = exc
+    finish_wandb(failed=failure is not None or stop is not None)
+    end_ddp_job(hydra_cfg)
+    record["wall_s"] = round(time.time() - start, 3)
+    if failure is not None:
+        record["status"], record["error"] = "failed", f"{failure}"
+    signum = signals[-1] if signals else signal.SIGINT
+    if stop is not None:
+        _interrupted(record, stop, signum)
+    if rank_zero_only.rank == 0:  # DDP: every rank runs this job, one writes its record
+        write_record(record_path(output_dir, record), **record)
+    if stop is not None:
+        print(f"interrupted: {record['error']}; metrics.json records it.", file=sys.stderr)
+        sys.exit(128 + signum)
+    return record, failure
+
+
+def record_path(output_dir: Path, record: dict) -> Path:
+    """metrics.json, except that a resume which did not end well leaves the run's earlier
+    record as it was and writes its own beside it."""
+    path = output_dir / "metrics.json"
+    if record["status"] != "ok" and path.is_file():
+        return output_dir / RESUME_FAILED
+    return path
+
+
+def _interrupted(record: dict, stop: KeyboardInterrupt, signum: signal.Signals) -> None:
+    """`zoo.interrupt.Interrupted` says where the run stopped and what it had logged."""
+    where = getattr(stop, "where", None)
+    record["status"] = "interrupted"
+    record["error"] = f"stopped by {signum.name}" + (f" at {where}" if where else "")
+    record["metrics"] = clean(getattr(stop, "metrics", {}))

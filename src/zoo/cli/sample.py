@@ -7,7 +7,8 @@ from __future__ import annotations
 import sys
 
 from zoo.checkpoints import load_run
-from zoo.cli.options import parse_command, run_command
+from zoo.cli.errors import run_command
+from zoo.cli.options import parse_command
 from zoo.inference.sampling import sample_texts
 
 

@@ -1,5 +1,6 @@
-"""`zoo-table DIR... [--by KEY] [--metric NAME] [--format md|csv|latex]`: the paper table of
-one or more sweeps: mean ± std over seeds per configuration, best value per metric marked.
+"""`zoo-table DIR... [--by KEY] [--metric NAME] [--format md|csv|latex] [--significance]`: the
+paper table of one or more sweeps: mean ± std over seeds per configuration, best value per
+metric marked (with --significance, only where a Welch t-test tells it from every other row).
 
 Failed, unfinished and unreadable runs are listed below the table (md), as `%` comments
 (latex) or on stderr (csv, so stdout stays machine-readable).
@@ -10,10 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zoo.errors import ZooError
-from zoo.table import aggregate, collect
+from zoo.cli.errors import exit_status
+from zoo.table import collect
+from zoo.table.build import tabulate
 from zoo.table.direction import HIGHER, LOWER
-from zoo.table.group import check_keys, default_keys, select_metrics
 from zoo.table.render import notes, to_csv, to_latex, to_markdown, to_rich
 
 
@@ -66,6 +67,19 @@ def parser() -> argparse.ArgumentParser:
         help="mark the lowest mean of this metric as best",
     )
     p.add_argument("--digits", type=int, default=4, help="significant digits (default 4)")
+    p.add_argument(
+        "--significance",
+        action="store_true",
+        help="a Welch t-test p-value of each row against the best row (needs scipy: "
+        "pip install 'zoo[stats]'); the best is marked only where every other row differs "
+        "from it at p < 0.05",
+    )
+    p.add_argument(
+        "--include-smoke",
+        action="store_true",
+        help="aggregate smoke runs too (trainer.fast_dev_run, limit_*_batches, a max_steps "
+        "cut; metrics.json marks them \"smoke\": true), which are left out by default",
+    )
     return p
 
 
@@ -75,26 +89,28 @@ def _split(values: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        return _table(args)
-    except ZooError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: _table(args))
 
 
 def _table(args) -> int:
-    sweep = collect(args.dirs)
-    if not sweep.runs:
+    sweep = collect(args.dirs, args.include_smoke)
+    table = tabulate(
+        sweep,
+        _split(args.by),
+        _split(args.metric),
+        _split(args.maximize),
+        _split(args.minimize),
+        args.significance,
+    )
+    if table is None:
         _print_notes(notes(sweep, None), args.format)
+        smoke = " (only smoke runs did: pass --include-smoke to show them)" * bool(sweep.smoke)
         print(
-            "error: no run under the given folders finished successfully; nothing to aggregate.",
+            f"error: no run under the given folders finished successfully{smoke}; "
+            "nothing to aggregate.",
             file=sys.stderr,
         )
         return 1
-    keys = _split(args.by) or default_keys(sweep.runs)
-    check_keys(keys, sweep.runs)
-    metrics = select_metrics(_split(args.metric), sweep.runs)
-    table = aggregate(sweep.runs, keys, metrics, _split(args.maximize), _split(args.minimize))
     if args.format == "md" and sys.stdout.isatty():
         from rich.console import Console
 

@@ -8,8 +8,10 @@ import hydra
 from omegaconf import DictConfig
 
 from zoo.cli.config_dir import config_dir
+from zoo.cli.errors import user_errors
+from zoo.cli.listing import listing
+from zoo.cli.plugins import check_plugins
 from zoo.cli.run_entry import run_entry
-from zoo.errors import ZooError
 from zoo.resume import resume_args
 from zoo.training import train
 
@@ -20,13 +22,15 @@ def train_app(cfg: DictConfig) -> float | None:
 
 
 def main() -> None:
-    """`ckpt_path=RUN` continues that run in its own folder (zoo.resume), then Hydra runs."""
-    try:
+    """`--list` prints the options; `ckpt_path=RUN` continues that run in its own folder
+    (zoo.resume); then Hydra runs."""
+    if "--list" in sys.argv[1:]:
+        print(listing())
+        return
+    with user_errors():
+        check_plugins(sys.argv[1:])
         sys.argv[1:] = resume_args(sys.argv[1:])
-    except ZooError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    train_app()
+        train_app()
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ class Adding(SequenceDataModule):
         return Layout("sequence", "single")
 
     def build(self):
-        T = self.options.get("T", 100)
+        T = self.options["T"]
         if T < 2:
             raise ZooError(f"data.T={T} is too short; the adding problem needs T >= 2.")
         g = torch.Generator().manual_seed(self.seed)

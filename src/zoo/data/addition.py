@@ -17,7 +17,7 @@ from zoo.data.batches import TensorSequences
 from zoo.data.padding import padded
 from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 VOCAB = Vocabulary([PAD, UNK, BOS, EOS, *"0123456789+"])
 
@@ -51,8 +51,8 @@ class Addition(SequenceDataModule):
         return Layout("sequence", "sequence")
 
     def build(self):
-        digits = self.options.get("digits", 3)
-        reverse = self.options.get("reverse", True)
+        digits = self.options["digits"]
+        reverse = self.options["reverse"]
         sizes = [self.options[f"n_{split}"] for split in ("train", "val", "test")]
         if digits < 1:
             raise ZooError(f"data.digits={digits} must be at least 1.")
@@ -82,7 +82,6 @@ class Addition(SequenceDataModule):
             eos_id=VOCAB.id(EOS),
             input_vocab=VOCAB.tokens,
             target_vocab=VOCAB.tokens,
-            extra={"digits": digits, "reverse": reverse,
-                   "tokenizer": {"level": "char", "reverse": reverse}},
+            tokenization=Tokenization("char", reverse=reverse),
         )
         return spec, splits

@@ -29,7 +29,7 @@ class SequenceDataModule(pl.LightningDataModule):
         super().__init__()
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir else None
         self.batch_size = batch_size
-        self.eval_batch_size = eval_batch_size or batch_size
+        self._eval_batch_size = eval_batch_size
         self.num_workers, self.bucket, self.seed = num_workers, bucket, seed
         self.options = options
         self._spec: Spec | None = None
@@ -43,6 +43,21 @@ class SequenceDataModule(pl.LightningDataModule):
         raise NotImplementedError
 
     cacheable = False
+    stateful = False  # batches are parallel streams carrying state: their count is batch_size
+
+    @property
+    def eval_batch_size(self) -> int:
+        """`eval_batch_size` if set; else 4x the training batch, at least 256 (no gradients in
+        evaluation), except for stateful streams, whose number is the batch size."""
+        if self._eval_batch_size:
+            return self._eval_batch_size
+        return self.batch_size if self.stateful else max(4 * self.batch_size, 256)
+
+    def test_is_val(self) -> bool:
+        """Whether the val and test splits hold the same examples (one evaluation serves both)."""
+        self.setup()
+        val, test = self.splits.get("val"), self.splits.get("test")
+        return val is not None and test is not None and val.same_examples(test)
 
     def sources(self) -> list[Path]:
         """The files `build` reads (their size and time are part of the cache key)."""

@@ -39,26 +39,51 @@ class TensorSequences(Dataset):
     def lengths(self) -> torch.Tensor | None:
         return self.tensors.get("x_len")
 
+    def same_examples(self, other: TensorSequences) -> bool:
+        mine, theirs = self.tensors, other.tensors
+        return self is other or (mine.keys() == theirs.keys() and all(
+            mine[k] is theirs[k] or (mine[k].shape == theirs[k].shape
+                                     and torch.equal(mine[k], theirs[k])) for k in mine))
+
+
+def length_batches(indices: torch.Tensor, lengths: torch.Tensor, size: int) -> list:
+    """`indices` cut into batches of similar lengths, as many as the data allows of one length
+    (a batch of equal lengths runs unpacked): each length's full batches first, then the rest
+    in length order. At most one batch is short, as when the sorted indices are simply cut."""
+    order = indices[lengths[indices].argsort(stable=True)]
+    runs = torch.unique_consecutive(lengths[order], return_counts=True)[1]
+    equal, rest = [], []
+    for run in order.split(runs.tolist()):
+        full = len(run) - len(run) % size
+        equal += list(run[:full].split(size)) if full else []
+        rest.append(run[full:])
+    rest = torch.cat(rest) if rest else order
+    return equal + (list(rest.split(size)) if len(rest) else [])
+
 
 class BucketBatchSampler(Sampler):
-    """Shuffled batches of similar lengths: indices are shuffled, cut into pools of
-    `pool` batches, each pool sorted by length once and cut into batches, and the batches
-    shuffled. Sorting happens per pool and epoch, never per batch."""
+    """Batches of similar lengths (`length_batches`). Shuffled: indices are shuffled, cut into
+    pools of `pool` batches, each pool cut by length once, and the batches shuffled. Sorting
+    happens per pool and epoch, never per batch. Not shuffled (evaluation): the whole split is
+    cut by length once, the batches served in length order."""
 
-    def __init__(self, lengths: torch.Tensor, batch_size: int, drop_last=False, pool=50):
+    def __init__(self, lengths: torch.Tensor, batch_size: int, drop_last=False, pool=50,
+                 shuffle: bool = True):
         self.lengths, self.batch_size, self.drop_last = lengths, batch_size, drop_last
-        self.pool = pool * batch_size
+        self.shuffle = shuffle
+        self.pool = pool * batch_size if shuffle else max(len(lengths), 1)
 
     def __iter__(self):
-        order = torch.randperm(len(self.lengths))
+        n = len(self.lengths)
+        order = torch.randperm(n) if self.shuffle else torch.arange(n)
         batches = []
         for start in range(0, len(order), self.pool):
             chunk = order[start : start + self.pool]
-            chunk = chunk[self.lengths[chunk].argsort(stable=True)]
-            batches += list(chunk.split(self.batch_size))
+            batches += length_batches(chunk, self.lengths, self.batch_size)
         if self.drop_last and batches and len(batches[-1]) < self.batch_size:
             batches = [b for b in batches if len(b) == self.batch_size]
-        for i in torch.randperm(len(batches)).tolist():
+        served = torch.randperm(len(batches)).tolist() if self.shuffle else range(len(batches))
+        for i in served:
             yield batches[i].tolist()
 
     def __len__(self) -> int:
@@ -69,7 +94,7 @@ class BucketBatchSampler(Sampler):
 def batch_sampler(dataset: TensorSequences, batch_size: int, shuffle: bool, bucket: bool,
                   drop_last: bool = False) -> Sampler:
     lengths = dataset.lengths()
-    if shuffle and bucket and lengths is not None:
-        return BucketBatchSampler(lengths, batch_size, drop_last)
+    if bucket and lengths is not None:
+        return BucketBatchSampler(lengths, batch_size, drop_last, shuffle=shuffle)
     base = RandomSampler(dataset) if shuffle else SequentialSampler(dataset)
     return BatchSampler(base, batch_size, drop_last)

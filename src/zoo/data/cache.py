@@ -19,7 +19,7 @@ from zoo.data.batches import TensorSequences
 from zoo.spec import Spec
 
 log = logging.getLogger(__name__)
-FORMAT = 1  # bump when the cached layout changes
+FORMAT = 2  # bump when the cached layout changes (2: the Spec's typed fields)
 
 
 def fingerprint(paths: list[Path]) -> list:

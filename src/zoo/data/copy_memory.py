@@ -17,7 +17,7 @@ from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.vocab import PAD
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 SYMBOLS, RECALL = 8, 10
 # input ids: 0 is padding (unused, every sequence has the same length), then blank, delimiter,
@@ -49,7 +49,7 @@ class CopyMemory(SequenceDataModule):
         return Layout("sequence", "aligned", causal=False)
 
     def build(self):
-        T = self.options.get("T", 100)
+        T = self.options["T"]
         if T < 1:
             raise ZooError(f"data.T={T} is too short; the copy-memory task needs T >= 1.")
         g = torch.Generator().manual_seed(self.seed)
@@ -65,6 +65,6 @@ class CopyMemory(SequenceDataModule):
             len(TARGET_VOCAB),
             input_vocab=INPUT_VOCAB,
             target_vocab=TARGET_VOCAB,
-            extra={"memoryless_loss": memoryless_loss(T)},
+            tokenization=Tokenization("char"),
         )
         return spec, splits

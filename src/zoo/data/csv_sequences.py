@@ -29,8 +29,8 @@ before its segment, but all its targets lie inside it.
 A folder in `data.path` reads every .csv/.tsv/.txt file in it (for series, each file is a
 series of its own); a mapping `{train: ..., val: ..., test: ...}` gives separate split files.
 `scale` (standard | minmax | none) is fitted on the training split only: the inputs for
-rows; inputs and target for series (`Spec.extra` keeps the target's `target_shift` and
-`target_scale`, so RMSE and MAE are reported in the file's units).
+rows; inputs and target for series (`Spec.feature_scaling` and `Spec.target_scaling` keep
+them, so inputs are scaled alike at inference and RMSE and MAE are in the file's units).
 """
 
 from __future__ import annotations
@@ -40,48 +40,40 @@ from torch.nn.utils.rnn import pad_sequence
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.csv_table import Table, class_names, is_number, number, read_table
-from zoo.data.local_files import bad_line, files_in, plural, source_paths
-from zoo.data.splits import assign_splits, cut_sizes
+from zoo.data.csv_table import Table, class_names, is_name, is_number, number, read_table
+from zoo.data.local_files import files_in, plural, source_paths
+from zoo.data.scaling import SCALES, fit_scaler
+from zoo.data.split import assign_splits, split_indices
+from zoo.data.windows import windows
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Scaling, Spec
 
 FORMATS = ("rows", "series")
 TARGETS = ("class", "value")
-SCALES = ("standard", "minmax", "none")
 SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 
 
-def _choice(options, key: str, default: str, allowed: tuple[str, ...]) -> str:
-    value = options.get(key, default)
+def _choice(options, key: str, allowed: tuple[str, ...]) -> str:
+    value = options[key]
     if value not in allowed:
         raise ZooError(f"data.{key}={value!r} is not known for data=csv; choose one of {allowed}.")
     return value
 
 
-def fit_scaler(kind: str, values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(shift, scale) per column of `values` (N, D): x -> (x - shift) / scale."""
-    if kind == "standard":
-        shift, scale = values.mean(0), values.std(0, unbiased=False)
-    elif kind == "minmax":
-        shift, scale = values.min(0).values, values.max(0).values - values.min(0).values
-    else:
-        shift, scale = torch.zeros(values.size(1)), torch.ones(values.size(1))
-    return shift, torch.where(scale > 0, scale, torch.ones_like(scale))
-
-
 def read_rows(table: Table, label_column, features_per_step: int, target: str) -> list:
     """(steps, label) per row: steps a list of `features_per_step`-long value lists."""
-    named = isinstance(label_column, str) and not label_column.lstrip("-").isdigit()
-    fixed = table.column(label_column, "label_column") if named or int(label_column) >= 0 else None
+    fixed = (
+        table.column(label_column, "label_column")
+        if is_name(label_column) or int(label_column) >= 0
+        else None
+    )
     examples = []
     for line, fields in table.rows:
         while fields and not fields[-1].strip():
             fields = fields[:-1]
         index = fixed if fixed is not None else len(fields) + int(label_column)
         if not 0 <= index < len(fields):
-            raise bad_line(
-                table.path,
+            raise table.too_few(
                 line,
                 f"has {plural(len(fields), 'field')}, too few to hold "
                 f"data.label_column={label_column} and a value",
@@ -92,8 +84,7 @@ def read_rows(table: Table, label_column, features_per_step: int, target: str) -
             cells.pop()
         values = [number(table, line, f, c, "every column but the label") for c, f in cells]
         if not values or len(values) % features_per_step:
-            raise bad_line(
-                table.path,
+            raise table.bad_row(
                 line,
                 f"has {plural(len(values), 'value')}, which do not split into "
                 f"steps of data.features_per_step={features_per_step}",
@@ -101,7 +92,7 @@ def read_rows(table: Table, label_column, features_per_step: int, target: str) -
         if target == "value":
             label = number(table, line, label, index, "the label (data.target=value)")
         elif not label:
-            raise bad_line(table.path, line, f"has an empty label in column {table.name(index)}")
+            raise table.bad_row(line, f"has an empty label in column {table.name(index)}")
         steps = [
             values[i : i + features_per_step] for i in range(0, len(values), features_per_step)
         ]
@@ -109,8 +100,8 @@ def read_rows(table: Table, label_column, features_per_step: int, target: str) -
     return examples
 
 
-def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, torch.Tensor, dict]:
-    """(features (R, D), target (R,), names) of a one-row-per-step table."""
+def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, torch.Tensor]:
+    """(features (R, D), target (R,)) of a one-row-per-step table."""
     if columns is None:
         picked = [c for c, f in enumerate(table.rows[0][1]) if is_number(f)]
     else:
@@ -122,29 +113,22 @@ def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, tor
     features, values = [], []
     for line, fields in table.rows:
         if len(fields) < need:
-            raise bad_line(
-                table.path,
+            raise table.too_few(
                 line,
                 f"has {plural(len(fields), 'field')}, but data.columns and data.target_column "
                 f"need {need}",
             )
         features.append([number(table, line, fields[c], c, "data.columns") for c in picked])
         values.append(number(table, line, fields[target], target, "data.target_column"))
-    names = {"columns": [table.title(c) for c in picked], "target_column": table.title(target)}
-    return torch.tensor(features), torch.tensor(values), names
+    return torch.tensor(features), torch.tensor(values)
 
 
-def windows(features, target, look_back, horizon, stride, aligned, start, stop):
-    """(x, y) windows whose targets all lie in rows [start, stop) of one series."""
-    first = horizon if aligned else look_back - 1 + horizon  # offsets of the window's targets
-    last = look_back - 1 + horizon
-    xs, ys = [], []
-    for s in range(max(0, start - first), len(target), stride):
-        if s + last >= stop:
-            break
-        xs.append(features[s : s + look_back])
-        ys.append(target[s + first : s + last + 1].unsqueeze(-1))
-    return xs, ys
+def target_offsets(look_back: int, horizon: int, aligned: bool) -> range:
+    """Where a window's targets lie, from its first row: `horizon` rows after its last row, or
+    (aligned) `horizon` rows after each of its rows."""
+    if aligned:
+        return range(horizon, horizon + look_back)
+    return range(look_back - 1 + horizon, look_back + horizon)
 
 
 class CsvSequences(SequenceDataModule):
@@ -152,49 +136,51 @@ class CsvSequences(SequenceDataModule):
 
     @classmethod
     def layout(cls, cfg) -> Layout:
-        fmt = _choice(cfg, "format", "rows", FORMATS)
-        if fmt == "series" and cfg.get("aligned", False):
+        fmt = _choice(cfg, "format", FORMATS)
+        if fmt == "series" and cfg["aligned"]:
             return Layout("sequence", "aligned", causal=True)
         return Layout("sequence", "single")
 
     def sources(self):
-        return list(source_paths("csv", self.options.get("path")).values())
+        return list(source_paths("csv", self.options["path"]).values())
 
-    def _tables(self) -> dict[str, list[Table]]:
+    def _tables(self, columns: list) -> dict[str, list[Table]]:
+        """The files of each split; `columns` are the keys that will be looked up in them."""
         opts = self.options
         tables = {}
-        for split, path in source_paths("csv", opts.get("path")).items():
+        for split, path in source_paths("csv", opts["path"]).items():
             files = files_in(path, SUFFIXES) if path.is_dir() else [path]
             tables[split] = [
-                read_table(f, opts.get("delimiter"), opts.get("header", "auto")) for f in files
+                read_table(f, opts["delimiter"], opts["header"], columns)
+                for f in files
             ]
         return tables
 
     def build(self):
-        if _choice(self.options, "format", "rows", FORMATS) == "rows":
+        if _choice(self.options, "format", FORMATS) == "rows":
             return self._build_rows()
         return self._build_series()
 
     def _build_rows(self):
         opts = self.options
-        target = _choice(opts, "target", "class", TARGETS)
-        scale = _choice(opts, "scale", "standard", SCALES)
-        per_step = int(opts.get("features_per_step", 1))
+        target = _choice(opts, "target", TARGETS)
+        scale = _choice(opts, "scale", SCALES)
+        per_step = int(opts["features_per_step"])
         if per_step < 1:
             raise ZooError(f"data.features_per_step={per_step} must be at least 1.")
         parts = {
             split: [
                 ex
                 for t in found
-                for ex in read_rows(t, opts.get("label_column", -1), per_step, target)
+                for ex in read_rows(t, opts["label_column"], per_step, target)
             ]
-            for split, found in self._tables().items()
+            for split, found in self._tables([opts["label_column"]]).items()
         }
         splits = assign_splits(
-            "csv", parts, opts.get("val_fraction", 0.1), opts.get("test_fraction", 0.1), self.seed
+            "csv", parts, opts["val_fraction"], opts["test_fraction"], self.seed
         )
         train_steps = torch.cat([torch.tensor(steps) for steps, _ in splits["train"]])
-        shift, factor = fit_scaler(scale, train_steps)
+        shift, factor = fit_scaler(scale, train_steps, "scale")
         labels = [label for examples in splits.values() for _, label in examples]
         names = class_names(labels) if target == "class" else []
         ids = {name: i for i, name in enumerate(names)}
@@ -208,12 +194,7 @@ class CsvSequences(SequenceDataModule):
                 y = torch.tensor(labels, dtype=torch.float32).unsqueeze(-1)
             x_len = torch.tensor([len(s) for s in seqs])
             data[split] = TensorSequences(pad_sequence(seqs, batch_first=True), y, x_len=x_len)
-        extra = {
-            "format": "rows",
-            "scale": scale,
-            "feature_shift": shift.tolist(),
-            "feature_scale": factor.tolist(),
-        }
+        scaling = Scaling(shift.tolist(), factor.tolist())
         if target == "class":
             spec = Spec(
                 self.layout(opts),
@@ -222,82 +203,75 @@ class CsvSequences(SequenceDataModule):
                 "class",
                 len(names),
                 target_vocab=names,
-                extra=extra,
+                feature_scaling=scaling,
             )
         else:
-            spec = Spec(self.layout(opts), "features", per_step, "value", 1, extra=extra)
+            spec = Spec(
+                self.layout(opts), "features", per_step, "value", 1, feature_scaling=scaling
+            )
         return spec, data
 
     def _build_series(self):
         opts = self.options
-        scale = _choice(opts, "scale", "standard", SCALES)
-        look_back, horizon = int(opts.get("look_back", 12)), int(opts.get("horizon", 1))
-        stride, aligned = int(opts.get("stride", 1)), bool(opts.get("aligned", False))
+        scale = _choice(opts, "scale", SCALES)
+        look_back, horizon = int(opts["look_back"]), int(opts["horizon"])
+        stride, aligned = int(opts["stride"]), bool(opts["aligned"])
         if look_back < 1 or horizon < 0 or stride < 1:
             raise ZooError(
                 f"data.look_back={look_back}, data.horizon={horizon} and "
                 f"data.stride={stride} must be at least 1, 0 and 1 for data=csv."
             )
-        fractions = {"val": opts.get("val_fraction", 0.1), "test": opts.get("test_fraction", 0.1)}
-        tables = self._tables()
-        missing = {s: f for s, f in fractions.items() if s not in tables}
+        fractions = {"val": opts["val_fraction"], "test": opts["test_fraction"]}
+        keys = [*(opts["columns"] or []), opts["target_column"]]
+        tables = self._tables(keys)
+        cut = {s: 0 if s in tables else f for s, f in fractions.items()}
         segments = []  # (features, target, split, start row, stop row)
         for split, found in tables.items():
             for table in found:
-                features, target, names = read_series(
-                    table, opts.get("columns"), opts.get("target_column", -1)
+                features, target = read_series(
+                    table, opts["columns"], opts["target_column"]
                 )
                 if split in ("val", "test"):
                     segments.append((features, target, split, 0, len(target)))
                     continue
-                start, sizes = 0, cut_sizes("csv", len(target), missing)
-                for part in ("train", "val", "test"):
-                    if part in sizes:
-                        segments.append((features, target, part, start, start + sizes[part]))
-                        start += sizes[part]
+                rows = split_indices("csv", len(target), cut["val"], cut["test"])
+                for part, span in rows.items():
+                    if span:
+                        segments.append((features, target, part, span.start, span.stop))
         train = [(f[a:b], t[a:b]) for f, t, s, a, b in segments if s == "train"]
         shift, factor = fit_scaler(
-            scale, torch.cat([torch.cat([f, t.unsqueeze(-1)], dim=1) for f, t in train])
+            scale, torch.cat([torch.cat([f, t.unsqueeze(-1)], dim=1) for f, t in train]), "scale"
         )
+        offsets = target_offsets(look_back, horizon, aligned)
         collected = {s: ([], []) for s in ("train", "val", "test")}
         for features, target, split, start, stop in segments:
-            xs, ys = windows(
+            x, y = windows(
                 (features - shift[:-1]) / factor[:-1],
                 (target - shift[-1]) / factor[-1],
                 look_back,
-                horizon,
-                stride,
-                aligned,
+                offsets,
                 start,
                 stop,
+                stride,
             )
-            collected[split][0].extend(xs)
-            collected[split][1].extend(ys)
+            collected[split][0].append(x)
+            collected[split][1].append(y.unsqueeze(-1) if aligned else y)
         data = {}
         for split, (xs, ys) in collected.items():
-            if not xs:
+            if not sum(map(len, xs)):
                 raise ZooError(
                     f"data=csv: the {split} part of the series is too short for one window of "
                     f"look_back={look_back} and horizon={horizon}; lower data.look_back or "
                     f"give the {split} split more rows (data.{split}_fraction)."
                 )
-            y = torch.stack(ys) if aligned else torch.stack(ys).squeeze(-1)
-            data[split] = TensorSequences(torch.stack(xs), y)
-        extra = {
-            "format": "series",
-            "scale": scale,
-            **names,
-            "feature_shift": shift[:-1].tolist(),
-            "feature_scale": factor[:-1].tolist(),
-            "target_shift": float(shift[-1]),
-            "target_scale": float(factor[-1]),
-        }
+            data[split] = TensorSequences(torch.cat(xs), torch.cat(ys))
         spec = Spec(
             self.layout(opts),
             "features",
             data["train"].tensors["x"].size(-1),
             "value",
             1,
-            extra=extra,
+            feature_scaling=Scaling(shift[:-1].tolist(), factor[:-1].tolist()),
+            target_scaling=Scaling([float(shift[-1])], [float(factor[-1])]),
         )
         return spec, data

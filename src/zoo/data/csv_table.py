@@ -1,8 +1,17 @@
 """Reading delimited files (CSV/TSV) with line numbers: delimiter, header, columns, numbers.
 
-Python's `csv` module does the quoting; this adds what the datamodules share: the delimiter
-from the file's extension, the header rule (`auto`: the first row is a header when none of
-its fields is a number), columns named or indexed, and errors naming the file and line.
+Python's `csv` module does the quoting; this adds what the datamodules share:
+
+- the delimiter: `data.delimiter` if given (one character, or `tab`/`\\t`), else a tab for
+  .tsv/.tab files and a comma for .csv files, else sniffed (`csv.Sniffer`) from the first
+  lines among `,` tab `;` `|` (a comma when none fits);
+- the header (`data.header`: true, false or auto): with `auto`, columns named by their header
+  need one; with columns given by index the first row is a header only when it does not
+  parse like the rows below it: no number in it, and text in a column where most of the
+  rows below hold numbers;
+- columns named or indexed, numbers that fit float32;
+- errors naming the file and line (the lines, when a quoted field runs over several), and,
+  for a row with too few fields, the delimiter and header choice it was read with.
 """
 
 from __future__ import annotations
@@ -13,29 +22,51 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from zoo.data.local_files import bad_line, read_text
+import torch
+
+from zoo.data.text_file import bad_line, read_text
 from zoo.errors import ZooError
 
 TAB_SUFFIXES = (".tsv", ".tab")
+SNIFFED = ",\t;|"
+SAMPLE_LINES = 50  # what the header rule and the sniffer look at
+FLOAT32_MAX = float(torch.finfo(torch.float32).max)
+
+
+def number_problem(field: str) -> str | None:
+    """Why `field` is not a number the models can take (None when it is one)."""
+    try:
+        value = float(field)
+    except ValueError:
+        return "is not a number"
+    if not math.isfinite(value):
+        return "is not a finite number"
+    if abs(value) > FLOAT32_MAX:
+        return f"overflows float32 (whose largest value is {FLOAT32_MAX:.3g})"
+    return None
 
 
 def is_number(field: str) -> bool:
-    try:
-        return math.isfinite(float(field))
-    except ValueError:
-        return False
+    return number_problem(field) is None
+
+
+def is_name(key) -> bool:
+    """Whether a column key is a header name rather than a 0-based index."""
+    return isinstance(key, str) and not key.lstrip("-").isdigit()
 
 
 @dataclass
 class Table:
     path: Path
     header: list[str] | None
-    rows: list[tuple[int, list[str]]]  # (line number, fields), blank rows left out
+    rows: list[tuple[int, list[str]]]  # (first line number, fields), blank rows left out
+    how: str  # the delimiter and header choice it was read with, for messages
+    ends: dict[int, int]  # first -> last line of a row that a quoted field spreads over
 
     def column(self, key, option: str) -> int:
         """The 0-based index of column `key` (a header name or an index, negative from the end)."""
         width = len(self.header) if self.header else max(len(r) for _, r in self.rows)
-        if isinstance(key, str) and not key.lstrip("-").isdigit():
+        if is_name(key):
             if not self.header or key not in self.header:
                 found = f"its header is {self.header}" if self.header else "it has no header"
                 raise ZooError(
@@ -51,51 +82,127 @@ class Table:
             )
         return index % width
 
-    def title(self, index: int) -> str:
-        """The column's header name, or its index when there is no header."""
-        return self.header[index] if self.header and index < len(self.header) else str(index)
-
     def name(self, index: int) -> str:
         """How messages name a column: its 0-based index, and its header name if any."""
         if self.header and index < len(self.header):
             return f"{index} ({self.header[index]!r})"
         return str(index)
 
+    def where(self, line: int) -> str:
+        """`<file>, line <n>`, or `<file>, lines <a>-<b>` for a row a quoted field spread."""
+        if line in self.ends:
+            return f"{self.path}, lines {line}-{self.ends[line]}"
+        return f"{self.path}, line {line}"
 
-def read_table(path: Path, delimiter: str | None = None, header="auto") -> Table:
-    """Every non-blank row of a delimited file; the delimiter is a tab for .tsv/.tab, else a
-    comma, unless given; `header` is true, false, or auto."""
-    if delimiter is None:
-        delimiter = "\t" if path.suffix.lower() in TAB_SUFFIXES else ","
-    delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
-    reader = csv.reader(io.StringIO(read_text(path), newline=""), delimiter=delimiter)
-    rows = []
+    def bad_row(self, line: int, problem: str) -> ZooError:
+        if line not in self.ends:
+            return bad_line(self.path, line, problem)
+        return ZooError(
+            f"{self.where(line)}: {problem}; a quoted field runs over these lines: close its "
+            'quote, or double a quote that is part of the text ("").'
+        )
+
+    def too_few(self, line: int, problem: str) -> ZooError:
+        """A row with too few fields, saying how the file was read and how to change it."""
+        return self.bad_row(
+            line,
+            f"{problem}; it was read with {self.how}: if that is wrong, set "
+            "data.delimiter=<one character, or tab> or data.header=true|false",
+        )
+
+
+def delimiter_of(path: Path, text: str, delimiter) -> tuple[str, str]:
+    """(the delimiter, how it was chosen)."""
+    if delimiter is not None:
+        delimiter = "\t" if delimiter in ("\\t", "tab") else str(delimiter)
+        if len(delimiter) != 1:
+            raise ZooError(
+                f"data.delimiter={delimiter!r} must be one character (or tab); "
+                f"set it to the character between the fields of {path}."
+            )
+        return delimiter, "data.delimiter"
+    suffix = path.suffix.lower()
+    if suffix in TAB_SUFFIXES or suffix == ".csv":
+        return ("\t" if suffix in TAB_SUFFIXES else ","), f"its {suffix} extension"
+    sample = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SNIFFED).delimiter, "sniffed"
+    except csv.Error:
+        return ",", "the default; no delimiter could be sniffed"
+
+
+def header_of(rows: list[tuple[int, list[str]]], header, columns) -> tuple[bool, str]:
+    """(whether the first row is a header, why)."""
+    if header in (True, False):
+        return header, f"data.header={str(header).lower()}"
+    if header != "auto":
+        raise ZooError(f"data.header={header!r} must be true, false or auto.")
+    if any(is_name(c) for c in columns):
+        return True, "data.header=auto, as columns are named"
+    first, below = rows[0][1], [fields for _, fields in rows[1:SAMPLE_LINES]]
+    if not any(is_number(value) for value in first):
+        for c in range(len(first)):
+            column = [f[c] for f in below if c < len(f) and f[c].strip()]
+            if sum(map(is_number, column)) > len(column) / 2:
+                return True, "data.header=auto, as it has text where the rows below have numbers"
+    return False, "data.header=auto, as the first row parses like the others"
+
+
+def read_table(path: Path, delimiter=None, header="auto", columns=()) -> Table:
+    """Every non-blank row of a delimited file. `columns` are the keys the caller will look
+    up (header names or indices), for the header rule."""
+    text = read_text(path)
+    delimiter, chosen = delimiter_of(path, text, delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, ends, last = [], {}, 0
     try:
         for fields in reader:
+            if reader.line_num > last + 1:
+                ends[last + 1] = reader.line_num
             if any(f.strip() for f in fields):
-                rows.append((reader.line_num, fields))
+                rows.append((last + 1, fields))
+            last = reader.line_num
     except csv.Error as exc:
         raise bad_line(path, reader.line_num, f"is not valid delimited text ({exc})") from None
+    if rows and rows[-1][0] in ends and _unclosed(text, rows[-1][0], delimiter):
+        start = rows[-1][0]
+        raise ZooError(
+            f"{path}, lines {start}-{ends[start]}: a quoted field opened on line {start} is "
+            "never closed and swallows every line after it; close the quote, or double a quote "
+            'that is part of the text ("").'
+        )
     if not rows:
         raise ZooError(f"{path} holds no rows; check data.path.")
-    if header == "auto":
-        header = not any(is_number(f) for f in rows[0][1])
-    if header not in (True, False):
-        raise ZooError(f"data.header={header!r} must be true, false or auto.")
-    names = [f.strip() for f in rows.pop(0)[1]] if header else None
+    has_header, why = header_of(rows, header, columns)
+    names = [f.strip() for f in rows.pop(0)[1]] if has_header else None
     if not rows:
         raise ZooError(f"{path} holds a header but no data rows; check data.path.")
-    return Table(path, names, rows)
+    shown = "tab" if delimiter == "\t" else repr(delimiter)
+    first = "a header" if has_header else "data, not a header"
+    how = f"delimiter {shown} ({chosen}) and the first row as {first} ({why})"
+    return Table(path, names, rows, how, ends)
+
+
+def _unclosed(text: str, line: int, delimiter: str) -> bool:
+    """Whether the row from `line` on ends inside a quoted field (which the lenient reader
+    accepts)."""
+    tail = "\n".join(text.split("\n")[line - 1 :])
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def number(table: Table, line: int, field: str, column: int, what: str) -> float:
-    """`field` as a finite float, or the error naming the file, line and column."""
-    if is_number(field):
+    """`field` as a float that fits float32, or the error naming the file, line and column."""
+    problem = number_problem(field)
+    if problem is None:
         return float(field)
-    raise bad_line(
-        table.path,
-        line,
-        f"{field!r} in column {table.name(column)} is not a number, but {what} must be numeric",
+    shown = field if len(field) <= 40 else field[:37] + "..."
+    raise table.bad_row(
+        line, f"{shown!r} in column {table.name(column)} {problem}, but {what} must be numeric"
     )
 
 

@@ -19,10 +19,11 @@ from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.padding import padded
 from zoo.data.seed_source import source_file
-from zoo.data.seeded_split import check_fractions, require_nonempty, stratified_split
+from zoo.data.split import require_nonempty, split_indices
+from zoo.data.text_file import decode_text
 from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 URL = "https://www.manythings.org/anki/fra-eng.zip"  # updated over time: no fixed checksum
 LAYOUT = Layout("sequence", "sequence")
@@ -53,11 +54,7 @@ def _lines(source: Path) -> tuple[str, list[str]]:
                     "point data.root at manythings.org's fra-eng.zip or its fra.txt."
                 )
             data, where = archive.read(members[0]), f"{source}:{members[0]}"
-    try:
-        return where, data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ZooError(f"{where}, line {line}: is not valid UTF-8; save it as UTF-8.") from None
+    return where, decode_text(data, where).splitlines()
 
 
 def read_pairs(source: Path) -> list[tuple[str, str]]:
@@ -104,7 +101,7 @@ class EngFra(SequenceDataModule):
         if not hasattr(self, "_source"):
             self._source = source_file(
                 "eng_fra",
-                self.options.get("root"),
+                self.options["root"],
                 ["fra-eng.zip", "fra.txt", "eng-fra.txt"],
                 URL,
                 None,
@@ -115,21 +112,20 @@ class EngFra(SequenceDataModule):
 
     def build(self):
         opt = self.options
-        level = opt.get("level", "word")
+        level = opt["level"]
         if level not in LEVELS:
             raise ZooError(
                 f"data.level={level!r} is not known for data=eng_fra; choose one of {LEVELS}."
             )
-        val_fraction, test_fraction = opt.get("val_fraction", 0.1), opt.get("test_fraction", 0.1)
-        check_fractions("eng_fra", val_fraction, test_fraction)
-        prefixes = tuple(opt["prefixes"]) if opt.get("prefixes") else None
-        clean = normalize if opt.get("normalize", True) else str.strip
+        val_fraction, test_fraction = opt["val_fraction"], opt["test_fraction"]
+        prefixes = tuple(opt["prefixes"]) if opt["prefixes"] else None
+        clean = normalize if opt["normalize"] else str.strip
         pairs = list(
-            filtered(read_pairs(self.sources()[0]), clean, opt.get("max_length"), prefixes)
+            filtered(read_pairs(self.sources()[0]), clean, opt["max_length"], prefixes)
         )
-        if opt.get("reverse", False):
+        if opt["reverse"]:
             pairs = [(f, e) for e, f in pairs]
-        split = stratified_split([0] * len(pairs), val_fraction, test_fraction, self.seed)
+        split = split_indices("eng_fra", len(pairs), val_fraction, test_fraction, self.seed)
         require_nonempty(
             "eng_fra",
             {s: len(i) for s, i in split.items()},
@@ -138,7 +134,7 @@ class EngFra(SequenceDataModule):
         tokens = str.split if level == "word" else list
         src = [tokens(s) for s, _ in pairs]
         tgt = [tokens(t) for _, t in pairs]
-        min_freq = opt.get("min_freq", 1)
+        min_freq = opt["min_freq"]
         src_vocab = Vocabulary.build(
             (src[i] for i in split["train"]), specials=(PAD, UNK), min_freq=min_freq
         )
@@ -159,7 +155,6 @@ class EngFra(SequenceDataModule):
             eos_id=eos,
             input_vocab=src_vocab.tokens,
             target_vocab=tgt_vocab.tokens,
-            extra={"level": level, "join": " " if level == "word" else "",
-                   "tokenizer": {"level": level, "normalize": "zoo.data.eng_fra.normalize"}},
+            tokenization=Tokenization(level, normalize="eng_fra" if opt["normalize"] else None),
         )
         return spec, splits

@@ -11,7 +11,7 @@ beside a local copy, one is built the same way from the training reviews.
 reviews to their last 200 words). `padding` is accepted for the same reason but changes
 nothing: sequences are stored first-aligned with their real lengths, which the models use
 (packing, masked pooling), so Keras's `pre` padding and `post` padding give the same result
-here; see `sequence_padding`. Validation is the test set, as in the Keras example, unless
+here; see `padding`. Validation is the test set, as in the Keras example, unless
 `val_split` carves it from the training reviews.
 
 Sources, see `imdb_reader`: `data.root` (an aclImdb/ folder, a .tar.gz holding one, or Keras's
@@ -32,10 +32,10 @@ from zoo.data import imdb_reader as reader
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.download import fetch
-from zoo.data.holdout import carve, holdout_size
-from zoo.data.sequence_padding import pad_truncate
+from zoo.data.padding import padded
+from zoo.data.split import carve_val
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Imdb(SequenceDataModule):
 
     def source(self) -> reader.Source:
         if not hasattr(self, "_source"):
-            root = self.options.get("root")
+            root = self.options["root"]
             self._source = reader.locate(Path(root)) if root else self._download()
         return self._source
 
@@ -89,18 +89,14 @@ class Imdb(SequenceDataModule):
         )
         splits = {}
         for split in reader.SPLITS:
-            x, lengths = pad_truncate(  # int32 ids (embeddings take them): half the memory
+            x, lengths = padded(  # int32 ids (embeddings take them): half the memory
                 ids[split],
-                self.options.get("maxlen"),
-                self.options.get("truncating", "pre"),
+                self.options["maxlen"],
+                self.options["truncating"],
                 dtype=np.int32,
             )
             splits[split] = TensorSequences(x, torch.tensor(labels[split]), x_len=lengths)
-        held = holdout_size(self.options.get("val_split", 0), len(splits["train"]), "imdb")
-        if held:
-            splits["train"], splits["val"] = carve(splits["train"], held, self.seed)
-        else:
-            splits["val"] = splits["test"]
+        carve_val("imdb", splits, self.options["val_split"], self.seed)
         spec = Spec(
             Layout("sequence", "single"),
             "tokens",
@@ -110,13 +106,13 @@ class Imdb(SequenceDataModule):
             pad_id=0,
             input_vocab=vocabulary(word_index, index_from, size),
             target_vocab=list(reader.LABELS),
-            extra={"start_char": START, "oov_char": OOV, "index_from": index_from},
+            tokenization=Tokenization("word", lowercase=True),  # as reader.keras_words
         )
         return spec, splits
 
     def _check_options(self) -> tuple[int, int | None]:
-        index_from, num_words = self.options.get("index_from", 3), self.options.get("num_words")
-        padding = self.options.get("padding", "pre")
+        index_from, num_words = self.options["index_from"], self.options["num_words"]
+        padding = self.options["padding"]
         if padding not in PADDING:
             raise ZooError(f"data.padding={padding!r} is not known; choose one of {PADDING}.")
         if index_from < 2:

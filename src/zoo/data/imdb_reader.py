@@ -15,13 +15,14 @@ import re
 import tarfile
 import zipfile
 import zlib
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from zoo.data.text_file import decode_text, read_text
+from zoo.data.vocab import Vocabulary
 from zoo.errors import ZooError
 
 SPLITS = ("train", "test")
@@ -102,14 +103,9 @@ def read_reviews(source: Source) -> dict[str, tuple[list[str], list[int]]]:
     return reviews
 
 
-def _row(match: re.Match, data: bytes) -> tuple:
+def _row(match: re.Match, data: bytes, where: str) -> tuple:
     split, label, number = match.groups()
-    return (
-        SPLITS.index(split),
-        LABELS.index(label),
-        int(number),
-        data.decode("utf-8", errors="replace"),
-    )
+    return SPLITS.index(split), LABELS.index(label), int(number), decode_text(data, where)
 
 
 def _read_folder(folder: Path) -> list[tuple]:
@@ -117,7 +113,7 @@ def _read_folder(folder: Path) -> list[tuple]:
     for path in folder.glob("*/*/*.txt"):
         match = REVIEW.search(path.relative_to(folder).as_posix())
         if match:
-            rows.append(_row(match, path.read_bytes()))
+            rows.append(_row(match, path.read_bytes(), str(path)))
     return rows
 
 
@@ -128,7 +124,8 @@ def _read_archive(path: Path) -> list[tuple]:
             for member in tar:
                 match = REVIEW.search(member.name)
                 if match and member.isfile():
-                    rows.append(_row(match, tar.extractfile(member).read()))
+                    data = tar.extractfile(member).read()
+                    rows.append(_row(match, data, f"{path}:{member.name}"))
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise ZooError(
             f"data=imdb: {path} is a corrupt or truncated archive ({exc}); replace "
@@ -157,7 +154,7 @@ def read_npz(path: Path) -> dict[str, tuple[list[np.ndarray], list[int]]]:
 
 def read_word_index(path: Path) -> dict[str, int]:
     try:
-        index = json.loads(Path(path).read_text(encoding="utf-8"))
+        index = json.loads(read_text(path))
     except (OSError, ValueError) as exc:
         raise ZooError(
             f"data=imdb: the word index {path} is not readable JSON ({exc}); "
@@ -168,7 +165,5 @@ def read_word_index(path: Path) -> dict[str, int]:
 
 def ranked_words(tokenised: Iterable[list[str]]) -> dict[str, int]:
     """A word index built like Keras's: words by frequency, rank 1 the most frequent."""
-    counts = Counter()
-    for words in tokenised:
-        counts.update(words)
-    return {w: rank for rank, (w, _) in enumerate(counts.most_common(), start=1)}
+    words = Vocabulary.build(tokenised, specials=()).tokens
+    return {w: rank for rank, w in enumerate(words, start=1)}

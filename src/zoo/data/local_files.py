@@ -1,13 +1,13 @@
-"""The user's own files: resolving `data.path`, reading numbered lines, naming bad lines.
+"""The user's own files: resolving `data.path` and listing the files of a folder.
 
 `data.path` is one file or folder (the splits are then cut from it), or a mapping
 `{train: ..., val: ..., test: ...}` of separate files (`train` required; a missing `val` or
-`test` is cut from train). Every error about a file names the file and the line.
+`test` is cut from train). Reading them is `text_file`'s job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from zoo.errors import ZooError
@@ -41,32 +41,9 @@ def source_paths(name: str, path) -> dict[str, Path]:
     return paths
 
 
-def bad_line(path: Path, line: int, problem: str) -> ZooError:
-    """The error for a malformed line: `<file>, line <n>: <problem>.`"""
-    return ZooError(f"{path}, line {line}: {problem}.")
-
-
 def plural(n: int, word: str) -> str:
     """`1 field`, `2 fields`: counts in messages."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def read_text(path: Path) -> str:
-    """A whole UTF-8 file (a leading byte-order mark, as spreadsheets write, is dropped); an
-    undecodable byte is reported with its line."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise bad_line(path, line, "is not valid UTF-8; save the file as UTF-8") from None
-
-
-def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number from 1, line without its line break) for every line of a UTF-8 file;
-    only \n (or \r\n) ends a line, as editors count them."""
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
-        yield number, line.removesuffix("\r")
 
 
 def files_in(folder: Path, suffixes: tuple[str, ...] = ()) -> list[Path]:

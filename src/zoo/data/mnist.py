@@ -21,8 +21,8 @@ import torch
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.download import fetch
-from zoo.data.holdout import carve, holdout_size
 from zoo.data.idx import read_idx
+from zoo.data.split import carve_val
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec
 
@@ -57,7 +57,7 @@ class Mnist(SequenceDataModule):
 
     @property
     def dataset_name(self) -> str:
-        return self.options.get("name", type(self).__name__.lower())
+        return self.options["name"]
 
     def sources(self) -> list[Path]:
         return list(self.files().values())
@@ -65,7 +65,7 @@ class Mnist(SequenceDataModule):
     def files(self) -> dict[str, Path]:
         """role -> path of the four IDX files: from data.root, a system copy, or downloads."""
         if not hasattr(self, "_files"):
-            root = self.options.get("root")
+            root = self.options["root"]
             if root:
                 self._files = self._find(Path(root).expanduser(), strict=True)
             else:
@@ -115,7 +115,7 @@ class Mnist(SequenceDataModule):
         }
 
     def build(self):
-        mode = self.options.get("mode", "rows")
+        mode = self.options["mode"]
         if mode not in MODES:
             raise ZooError(f"data.mode={mode!r} is not known; choose one of {MODES}.")
         files = self.files()
@@ -128,14 +128,8 @@ class Mnist(SequenceDataModule):
                     "do not hold matching images and labels; replace them."
                 )
             splits[split] = TensorSequences(self._as_sequences(images, mode), labels.long())
-        size = holdout_size(
-            self.options.get("val_split", 5000), len(splits["train"]), self.dataset_name
-        )
-        if size:
-            splits["train"], splits["val"] = carve(splits["train"], size, self.seed)
-        else:
-            splits["val"] = splits["test"]
-        steps, features = splits["train"].tensors["x"].shape[1:]
+        carve_val(self.dataset_name, splits, self.options["val_split"], self.seed)
+        features = splits["train"].tensors["x"].size(-1)
         spec = Spec(
             Layout("sequence", "single"),
             "features",
@@ -143,7 +137,6 @@ class Mnist(SequenceDataModule):
             "class",
             len(self.classes),
             target_vocab=list(self.classes),
-            extra={"mode": mode, "steps": int(steps)},
         )
         return spec, splits
 

@@ -20,10 +20,11 @@ from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.download import fetch
 from zoo.data.padding import padded
-from zoo.data.seeded_split import check_fractions, require_nonempty, stratified_split
+from zoo.data.split import require_nonempty, split_indices
+from zoo.data.text_file import decode_text
 from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 URL = "https://download.pytorch.org/tutorial/data.zip"  # no checksum is published
 LETTERS = string.ascii_letters + " .,;'"  # what the tutorial keeps after folding to ASCII
@@ -32,12 +33,7 @@ MEMBER = re.compile(r"(?:.*/)?names/[^/]+\.txt")
 
 
 def _names(where: str, data: bytes) -> list[str]:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ZooError(f"{where}, line {line}: is not valid UTF-8; save it as UTF-8.") from None
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return [line.strip() for line in decode_text(data, where).splitlines() if line.strip()]
 
 
 def read_names(source: Path) -> dict[str, list[str]]:
@@ -68,7 +64,7 @@ class Names(SequenceDataModule):
 
     @classmethod
     def layout(cls, cfg) -> Layout:
-        task = cfg.get("task", "classify")
+        task = cfg["task"]
         if task not in TASKS:
             raise ZooError(
                 f"data.task={task!r} is not known for data=names; choose one of {tuple(TASKS)}."
@@ -81,7 +77,7 @@ class Names(SequenceDataModule):
         return [self._source]
 
     def _find_source(self) -> Path:
-        root = self.options.get("root")
+        root = self.options["root"]
         if not root:
             return fetch("names", URL, None, self.cache_dir or "~/.cache/zoo")
         root = Path(str(root)).expanduser()
@@ -98,21 +94,22 @@ class Names(SequenceDataModule):
         )
 
     def build(self):
-        task = self.options.get("task", "classify")
+        task = self.options["task"]
         layout = self.layout(self.options)
-        val_fraction = self.options.get("val_fraction", 0.1)
-        test_fraction = self.options.get("test_fraction", 0.1)
-        check_fractions("names", val_fraction, test_fraction)
+        val_fraction = self.options["val_fraction"]
+        test_fraction = self.options["test_fraction"]
         by_language = read_names(self.sources()[0])
         languages = sorted(by_language)
         names, labels = [], []
         for label, language in enumerate(languages):
             for name in by_language[language]:
-                name = to_ascii(name, LETTERS) if self.options.get("ascii", True) else name
+                name = to_ascii(name, LETTERS) if self.options["ascii"] else name
                 if name:
                     names.append(name)
                     labels.append(label)
-        split = stratified_split(labels, val_fraction, test_fraction, self.seed)
+        split = split_indices(
+            "names", len(labels), val_fraction, test_fraction, self.seed, groups=labels
+        )
         require_nonempty(
             "names",
             {s: len(i) for s, i in split.items()},
@@ -129,7 +126,7 @@ class Names(SequenceDataModule):
                 len(languages),
                 input_vocab=vocab.tokens,
                 target_vocab=languages,
-                extra={"level": "char", "join": ""},
+                tokenization=Tokenization("char"),
             )
         else:
             vocab = Vocabulary.build(train_names)
@@ -143,7 +140,7 @@ class Names(SequenceDataModule):
                 eos_id=vocab.id(EOS),
                 input_vocab=languages,
                 target_vocab=vocab.tokens,
-                extra={"level": "char", "join": ""},
+                target_tokenization=Tokenization("char"),
             )
         splits = {}
         for name, indices in split.items():

@@ -20,13 +20,14 @@ from pathlib import Path
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.local_files import bad_line, files_in, numbered_lines, source_paths
+from zoo.data.local_files import files_in, source_paths
 from zoo.data.padding import padded
-from zoo.data.splits import assign_splits
-from zoo.data.tokenize import joiner, token_limit, tokenizer
+from zoo.data.split import assign_splits
+from zoo.data.text_file import bad_line, numbered_lines
+from zoo.data.tokenize import token_limit, tokenizer
 from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 LAYOUT = Layout("sequence", "sequence")
 
@@ -66,15 +67,15 @@ class ParallelText(SequenceDataModule):
         return LAYOUT
 
     def sources(self):
-        return list(source_paths("parallel_text", self.options.get("path")).values())
+        return list(source_paths("parallel_text", self.options["path"]).values())
 
     def build(self):
         opts = self.options
-        level = opts.get("level", "word")
-        tokens_of = tokenizer(level, bool(opts.get("lowercase", True)))
-        swap, max_len = bool(opts.get("swap_columns", False)), token_limit(opts.get("max_len"))
+        level = opts["level"]
+        tokens_of = tokenizer(level, bool(opts["lowercase"]))
+        swap, max_len = bool(opts["swap_columns"]), token_limit(opts["max_len"])
         parts = {}
-        for split, path in source_paths("parallel_text", opts.get("path")).items():
+        for split, path in source_paths("parallel_text", opts["path"]).items():
             files = files_in(path) if path.is_dir() else [path]
             parts[split] = [p for f in files for p in read_pairs(f, tokens_of, swap, max_len)]
             if not parts[split]:
@@ -85,11 +86,11 @@ class ParallelText(SequenceDataModule):
         splits = assign_splits(
             "parallel_text",
             parts,
-            opts.get("val_fraction", 0.1),
-            opts.get("test_fraction", 0.1),
+            opts["val_fraction"],
+            opts["test_fraction"],
             self.seed,
         )
-        size, freq = opts.get("max_size"), opts.get("min_freq", 1)
+        size, freq = opts["max_size"], opts["min_freq"]
         source = Vocabulary.build(
             (s for s, _ in splits["train"]), specials=(PAD, UNK), max_size=size, min_freq=freq
         )
@@ -100,12 +101,6 @@ class ParallelText(SequenceDataModule):
             x, x_len = padded([source.encode(s) for s, _ in pairs])
             y, y_len = padded([target.encode(t) + [eos] for _, t in pairs])
             data[split] = TensorSequences(x, y, x_len=x_len, y_len=y_len)
-        extra = {
-            "level": level,
-            "lowercase": bool(opts.get("lowercase", True)),
-            "join": joiner(level),
-            "swap_columns": swap,
-        }
         spec = Spec(
             LAYOUT,
             "tokens",
@@ -117,6 +112,6 @@ class ParallelText(SequenceDataModule):
             eos_id=eos,
             input_vocab=source.tokens,
             target_vocab=target.tokens,
-            extra=extra,
+            tokenization=Tokenization(level, bool(opts["lowercase"])),
         )
         return spec, data

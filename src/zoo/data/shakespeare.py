@@ -17,23 +17,14 @@ import torch
 from zoo.data.base import SequenceDataModule
 from zoo.data.char_stream import shifted_stream, stream_batches
 from zoo.data.seed_source import source_file
-from zoo.data.seeded_split import check_fractions, contiguous_bounds, require_nonempty
+from zoo.data.split import require_nonempty, split_indices
+from zoo.data.text_file import read_text
 from zoo.data.vocab import PAD, UNK, Vocabulary
-from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
 SHA256 = "sha256:86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
 LAYOUT = Layout("sequence", "aligned", causal=True)
-
-
-def read_text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ZooError(f"{path}, line {line}: is not valid UTF-8; save it as UTF-8.") from None
 
 
 class Shakespeare(SequenceDataModule):
@@ -45,13 +36,13 @@ class Shakespeare(SequenceDataModule):
 
     @property
     def stateful(self) -> bool:
-        return bool(self.options.get("stateful", True))
+        return bool(self.options["stateful"])
 
     def sources(self) -> list[Path]:
         if not hasattr(self, "_source"):
             self._source = source_file(
                 "shakespeare",
-                self.options.get("root"),
+                self.options["root"],
                 ["input.txt"],
                 URL,
                 SHA256,
@@ -61,22 +52,21 @@ class Shakespeare(SequenceDataModule):
         return [self._source]
 
     def build(self):
-        val_fraction = self.options.get("val_fraction", 0.05)
-        test_fraction = self.options.get("test_fraction", 0.05)
-        check_fractions("shakespeare", val_fraction, test_fraction, allow_zero_test=True)
+        val_fraction = self.options["val_fraction"]
+        test_fraction = self.options["test_fraction"]
         text = read_text(self.sources()[0])
         vocab = Vocabulary.build([text], specials=(PAD, UNK))
         ids = torch.tensor(vocab.encode(text), dtype=torch.long)
-        bounds = contiguous_bounds(len(ids), val_fraction, test_fraction)
+        bounds = split_indices("shakespeare", len(ids), val_fraction, test_fraction)
         if not test_fraction:
             bounds["test"] = bounds["val"]
         # each part's last character is only a target, so a part needs two to hold one step
         require_nonempty(
             "shakespeare",
-            {s: len(ids[b]) - 1 for s, b in bounds.items()},
+            {s: len(b) - 1 for s, b in bounds.items()},
             "use a longer text or larger data.val_fraction/data.test_fraction",
         )
-        splits = {s: shifted_stream(ids[b].clone()) for s, b in bounds.items()}
+        splits = {s: shifted_stream(ids[b.start : b.stop].clone()) for s, b in bounds.items()}
         spec = Spec(
             LAYOUT,
             "tokens",
@@ -85,12 +75,13 @@ class Shakespeare(SequenceDataModule):
             len(vocab),
             input_vocab=vocab.tokens,
             target_vocab=vocab.tokens,
-            extra={"stateful": self.stateful, "level": "char", "join": ""},
+            tokenization=Tokenization("char"),
+            stateful=self.stateful,
         )
         return spec, splits
 
     def _batches(self, split: str, train: bool):
         size = self.batch_size if train else self.eval_batch_size
-        seq_len = self.options.get("seq_len", 50)
+        seq_len = self.options["seq_len"]
         return stream_batches("shakespeare", self.splits[split], size, seq_len, self.stateful,
                               train, drop_last=train)

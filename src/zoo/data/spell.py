@@ -17,7 +17,7 @@ from zoo.data.batches import TensorSequences
 from zoo.data.padding import padded
 from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen "
@@ -47,7 +47,7 @@ class Spell(SequenceDataModule):
         return Layout("single", "sequence")
 
     def build(self):
-        numbers = self.options.get("numbers", 100)
+        numbers = self.options["numbers"]
         if not 1 <= numbers <= MAX_NUMBERS:
             raise ZooError(f"data.numbers={numbers} must lie between 1 and {MAX_NUMBERS}.")
         g = torch.Generator().manual_seed(self.seed)
@@ -72,5 +72,6 @@ class Spell(SequenceDataModule):
             eos_id=VOCAB.id(EOS),
             input_vocab=names,
             target_vocab=VOCAB.tokens,
+            target_tokenization=Tokenization("char"),
         )
         return spec, splits

@@ -24,12 +24,13 @@ from pathlib import Path
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.local_files import bad_line, files_in, numbered_lines, plural, source_paths
+from zoo.data.local_files import files_in, plural, source_paths
 from zoo.data.padding import padded
-from zoo.data.splits import assign_splits
+from zoo.data.split import assign_splits
+from zoo.data.text_file import bad_line, numbered_lines
 from zoo.data.vocab import Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 LAYOUT = Layout("sequence", "aligned")
 CONLLU = ("id", "form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc")
@@ -98,19 +99,19 @@ class Tagging(SequenceDataModule):
         return LAYOUT
 
     def sources(self):
-        return list(source_paths("tagging", self.options.get("path")).values())
+        return list(source_paths("tagging", self.options["path"]).values())
 
     def build(self):
         opts = self.options
-        fmt = opts.get("format", "conllu")
+        fmt = opts["format"]
         if fmt not in FORMATS:
             raise ZooError(
                 f"data.format={fmt!r} is not known for data=tagging; choose one of {FORMATS}."
             )
-        lowercase = bool(opts.get("lowercase", False))
-        tag_column = opts.get("tag_column", "upos")
+        lowercase = bool(opts["lowercase"])
+        tag_column = opts["tag_column"]
         parts = {}
-        for split, path in source_paths("tagging", opts.get("path")).items():
+        for split, path in source_paths("tagging", opts["path"]).items():
             files = files_in(path) if path.is_dir() else [path]
             parts[split] = [
                 ([t.lower() for t in tokens] if lowercase else tokens, tags)
@@ -120,14 +121,14 @@ class Tagging(SequenceDataModule):
         splits = assign_splits(
             "tagging",
             parts,
-            opts.get("val_fraction", 0.1),
-            opts.get("test_fraction", 0.1),
+            opts["val_fraction"],
+            opts["test_fraction"],
             self.seed,
         )
         vocab = Vocabulary.build(
             (t for t, _ in splits["train"]),
-            max_size=opts.get("max_size"),
-            min_freq=opts.get("min_freq", 1),
+            max_size=opts["max_size"],
+            min_freq=opts["min_freq"],
         )
         tagset = Vocabulary.build((tags for s in splits.values() for _, tags in s), specials=())
         data = {}
@@ -143,6 +144,6 @@ class Tagging(SequenceDataModule):
             len(tagset),
             input_vocab=vocab.tokens,
             target_vocab=tagset.tokens,
-            extra={"level": "word", "lowercase": lowercase, "format": fmt},
+            tokenization=Tokenization("word", lowercase),
         )
         return spec, data

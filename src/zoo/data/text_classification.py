@@ -7,7 +7,7 @@
     dull,neg
 
 with `text_column` and `label_column` given as header names or 0-based indices (the
-delimiter is a tab for .tsv/.tab files, else a comma, unless `delimiter` is set; quoted
+delimiter and header are found as `csv_table` says, unless `delimiter`/`header` are set; quoted
 fields may span lines), or a folder with one sub-folder per class, each file one example:
 
     reviews/pos/001.txt
@@ -26,34 +26,37 @@ import torch
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.csv_table import class_names, read_table
-from zoo.data.local_files import bad_line, files_in, plural, read_text, source_paths
+from zoo.data.local_files import files_in, plural, source_paths
 from zoo.data.padding import padded
-from zoo.data.splits import assign_splits
-from zoo.data.tokenize import joiner, token_limit, tokenizer
+from zoo.data.split import assign_splits
+from zoo.data.text_file import read_text
+from zoo.data.tokenize import token_limit, tokenizer
 from zoo.data.vocab import Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 LAYOUT = Layout("sequence", "single")
 
 
 def read_csv_examples(path, options) -> list[tuple[str, str, str]]:
     """(text, label, where) for every row of a CSV/TSV file."""
-    table = read_table(path, options.get("delimiter"), options.get("header", "auto"))
-    text = table.column(options.get("text_column", "text"), "text_column")
-    label = table.column(options.get("label_column", "label"), "label_column")
+    keys = options["text_column"], options["label_column"]
+    table = read_table(path, options["delimiter"], options["header"], keys)
+    text = table.column(keys[0], "text_column")
+    label = table.column(keys[1], "label_column")
     examples = []
     for line, fields in table.rows:
         if len(fields) <= max(text, label):
-            raise bad_line(
-                path,
+            raise table.too_few(
                 line,
                 f"has {plural(len(fields), 'field')}, too few for the text column "
                 f"{table.name(text)} and the label column {table.name(label)}",
             )
         if not fields[label].strip():
-            raise bad_line(path, line, f"has an empty label in column {table.name(label)}")
-        examples.append((fields[text], fields[label].strip(), f"{path}, line {line}"))
+            raise table.bad_row(line, f"has an empty label in column {table.name(label)}")
+        if "\n" in fields[label]:
+            raise table.bad_row(line, f"has a label in column {table.name(label)} that spans lines")
+        examples.append((fields[text], fields[label].strip(), table.where(line)))
     return examples
 
 
@@ -78,15 +81,15 @@ class TextClassification(SequenceDataModule):
         return LAYOUT
 
     def sources(self):
-        return list(source_paths("text_classification", self.options.get("path")).values())
+        return list(source_paths("text_classification", self.options["path"]).values())
 
     def build(self):
         opts = self.options
-        level = opts.get("level", "word")
-        tokens_of = tokenizer(level, bool(opts.get("lowercase", True)))
-        max_len = token_limit(opts.get("max_len"))
+        level = opts["level"]
+        tokens_of = tokenizer(level, bool(opts["lowercase"]))
+        max_len = token_limit(opts["max_len"])
         parts = {}
-        for split, path in source_paths("text_classification", opts.get("path")).items():
+        for split, path in source_paths("text_classification", opts["path"]).items():
             found = read_folder_examples(path) if path.is_dir() else read_csv_examples(path, opts)
             parts[split] = []
             for text, label, where in found:
@@ -100,14 +103,14 @@ class TextClassification(SequenceDataModule):
         splits = assign_splits(
             "text_classification",
             parts,
-            opts.get("val_fraction", 0.1),
-            opts.get("test_fraction", 0.1),
+            opts["val_fraction"],
+            opts["test_fraction"],
             self.seed,
         )
         vocab = Vocabulary.build(
             (t for t, _ in splits["train"]),
-            max_size=opts.get("max_size"),
-            min_freq=opts.get("min_freq", 1),
+            max_size=opts["max_size"],
+            min_freq=opts["min_freq"],
         )
         names = class_names(label for examples in splits.values() for _, label in examples)
         ids = {name: i for i, name in enumerate(names)}
@@ -116,12 +119,6 @@ class TextClassification(SequenceDataModule):
             x, x_len = padded([vocab.encode(tokens) for tokens, _ in examples])
             y = torch.tensor([ids[label] for _, label in examples])
             data[split] = TensorSequences(x, y, x_len=x_len)
-        extra = {
-            "level": level,
-            "lowercase": bool(opts.get("lowercase", True)),
-            "max_len": max_len,
-            "join": joiner(level),
-        }
         spec = Spec(
             LAYOUT,
             "tokens",
@@ -130,6 +127,6 @@ class TextClassification(SequenceDataModule):
             len(names),
             input_vocab=vocab.tokens,
             target_vocab=names,
-            extra=extra,
+            tokenization=Tokenization(level, bool(opts["lowercase"]), max_len=max_len),
         )
         return spec, data

@@ -19,12 +19,13 @@ import torch
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.char_stream import shifted_stream, stream_batches
-from zoo.data.local_files import files_in, plural, read_text, source_paths
-from zoo.data.splits import assign_splits
-from zoo.data.tokenize import joiner, tokenizer
+from zoo.data.local_files import files_in, plural, source_paths
+from zoo.data.split import assign_splits
+from zoo.data.text_file import read_text
+from zoo.data.tokenize import tokenizer
 from zoo.data.vocab import PAD, UNK, Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec
+from zoo.spec import Layout, Spec, Tokenization
 
 LAYOUT = Layout("sequence", "aligned", causal=True)
 
@@ -38,24 +39,24 @@ class TextLM(SequenceDataModule):
 
     @property
     def stateful(self) -> bool:
-        return bool(self.options.get("stateful", False))
+        return bool(self.options["stateful"])
 
     def sources(self):
-        return list(source_paths("text_lm", self.options.get("path")).values())
+        return list(source_paths("text_lm", self.options["path"]).values())
 
     def build(self):
         opts = self.options
-        level = opts.get("level", "char")
-        tokens_of = tokenizer(level, bool(opts.get("lowercase", False)))
+        level = opts["level"]
+        tokens_of = tokenizer(level, bool(opts["lowercase"]))
         parts = {}
-        for split, path in source_paths("text_lm", opts.get("path")).items():
+        for split, path in source_paths("text_lm", opts["path"]).items():
             files = files_in(path) if path.is_dir() else [path]
             parts[split] = tokens_of("\n".join(read_text(f) for f in files))
         splits = assign_splits(
             "text_lm",
             parts,
-            opts.get("val_fraction", 0.05),
-            opts.get("test_fraction", 0.05),
+            opts["val_fraction"],
+            opts["test_fraction"],
             seed=None,
         )
         for split, tokens in splits.items():
@@ -67,18 +68,12 @@ class TextLM(SequenceDataModule):
         vocab = Vocabulary.build(
             [splits["train"]],
             specials=(PAD, UNK),
-            max_size=opts.get("max_size"),
-            min_freq=opts.get("min_freq", 1),
+            max_size=opts["max_size"],
+            min_freq=opts["min_freq"],
         )
         data = {
             s: shifted_stream(torch.tensor(vocab.encode(t), dtype=torch.long))
             for s, t in splits.items()
-        }
-        extra = {
-            "stateful": self.stateful,
-            "level": level,
-            "join": joiner(level),
-            "lowercase": bool(opts.get("lowercase", False)),
         }
         spec = Spec(
             LAYOUT,
@@ -88,12 +83,13 @@ class TextLM(SequenceDataModule):
             len(vocab),
             input_vocab=vocab.tokens,
             target_vocab=vocab.tokens,
-            extra=extra,
+            tokenization=Tokenization(level, bool(opts["lowercase"])),
+            stateful=self.stateful,
         )
         return spec, data
 
     def _batches(self, split: str, train: bool):
         size = self.batch_size if train else self.eval_batch_size
-        seq_len = int(self.options.get("seq_len", 100))
+        seq_len = int(self.options["seq_len"])
         return stream_batches("text_lm", self.splits[split], size, seq_len, self.stateful,
                               train, drop_last=False)

@@ -36,8 +36,3 @@ def token_limit(max_len) -> int | None:
     if int(max_len) < 1:
         raise ZooError(f"data.max_len={max_len} must be at least 1, or null for no limit.")
     return int(max_len)
-
-
-def joiner(level: str) -> str:
-    """The string that joins decoded tokens back into text."""
-    return "" if level == "char" else " "

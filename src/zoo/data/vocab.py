@@ -12,6 +12,11 @@ from collections.abc import Iterable
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 
 
+def is_special(token: str) -> bool:
+    """A token in angle brackets (<pad>, <unk>, ...), not text."""
+    return len(token) > 2 and token.startswith("<") and token.endswith(">")
+
+
 class Vocabulary:
     def __init__(self, tokens: list[str]):
         self.tokens = list(tokens)

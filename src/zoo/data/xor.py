@@ -27,7 +27,7 @@ class Xor(SequenceDataModule):
         return Layout("single", "single")
 
     def build(self):
-        dim = self.options.get("dim", 2)
+        dim = self.options["dim"]
         if dim < 1:
             raise ZooError(f"data.dim={dim} must be at least 1.")
         g = torch.Generator().manual_seed(self.seed)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytorch_lightning as pl
 from hydra.utils import instantiate
 
+from zoo.callbacks.baselines import Baselines
 from zoo.checkpoints import LoadedRun, load_run
 from zoo.errors import ZooError
 from zoo.run_record import clean
@@ -57,7 +58,7 @@ def evaluate(
         devices=1,
         strategy="auto",
         logger=False,
-        callbacks=[],
+        callbacks=[Baselines()],  # the baseline beside the metrics, as in the run's record
         enable_checkpointing=False,
         enable_model_summary=False,
         default_root_dir=str(out_dir),

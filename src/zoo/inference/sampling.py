@@ -148,9 +148,12 @@ def sample_texts(
     options = {"beam": beam, "temperature": temperature, "top_k": top_k, "generator": generator}
     target = TextCodec.for_target(spec)
     if is_language_model(task):
-        ids = TextCodec.for_input(spec).encode(prompt) if prompt else _lm_start(spec, target)
+        codec = TextCodec.for_input(spec)
+        ids = codec.encode(prompt) if prompt else _lm_start(spec, target)
         if not ids:
             raise ZooError(f"prompt={prompt!r} holds no token of the model's vocabulary.")
+        if prompt:
+            codec.warn_if_unknown(ids, "the prompt")
         found = continue_prompt(
             model,
             torch.tensor([ids] * rows),
@@ -162,12 +165,15 @@ def sample_texts(
         return [target.decode(ids + seq) for seq in found]
     if type(model).name == "one_to_many":
         prefix = target.encode(prompt) if prompt else []
+        target.warn_if_unknown(prefix, "the prompt")
         batch = {"x": condition_tensor(spec, condition, rows)}
         found = generate_after_prefix(model, batch, prefix, max_len, **options)
         return [target.decode(prefix + seq) for seq in found]
-    source = TextCodec.for_input(spec).encode(prompt)
+    codec = TextCodec.for_input(spec)
+    source = codec.encode(prompt)
     if not source:
         raise ZooError('this model turns a source text into a target text; give prompt="...".')
+    codec.warn_if_unknown(source, "the prompt")
     batch = {"x": torch.tensor([source] * rows), "x_len": torch.full((rows,), len(source))}
     return [
         target.decode(seq) for seq in generate_after_prefix(model, batch, [], max_len, **options)

@@ -13,10 +13,10 @@ from functools import cached_property
 from pathlib import Path
 
 from zoo.errors import ZooError
-from zoo.table.keys import config_value, run_keys
+from zoo.table.keys import config_value, data_source, run_keys
 
 RECORD = "metrics.json"
-STATUSES = ("ok", "failed")
+STATUSES = ("ok", "failed", "interrupted")
 
 
 @dataclass(eq=False)
@@ -43,23 +43,44 @@ class Run:
         """Config choices, command-line overrides and the seed, as display strings."""
         return run_keys(self.record)
 
+    @property
+    def smoke(self) -> bool:
+        return bool(self.record.get("smoke"))
+
+    @cached_property
+    def dataset(self) -> str | None:
+        """The data choice with the file or folder it read, e.g. `csv (airline.csv)`, so runs
+        of one datamodule on different files stay apart."""
+        choice = self.keys.get("data")
+        source = data_source(self._config, self.keys)
+        return f"{choice} ({source})" if choice and source else choice
+
+    @property
+    def _config(self) -> Path:
+        return self.folder / ".hydra" / "config.yaml"
+
     def value(self, key: str) -> str | None:
         """The run's value for `key`; keys it did not override come from its saved config."""
+        if key == "data":
+            return self.dataset
         if key in self.keys:
             return self.keys[key]
-        return config_value(self.folder / ".hydra" / "config.yaml", key)
+        return config_value(self._config, key)
 
 
 @dataclass
 class Sweep:
-    runs: list[Run] = field(default_factory=list)  # status ok
+    runs: list[Run] = field(default_factory=list)  # status ok (smoke runs only if asked)
     failed: list[Run] = field(default_factory=list)
+    interrupted: list[Run] = field(default_factory=list)  # Ctrl-C or SIGTERM
+    smoke: list[Run] = field(default_factory=list)  # ok, but cut short: left out of `runs`
     running: list[Path] = field(default_factory=list)  # started, no metrics.json yet
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why)
 
 
-def collect(dirs: list[str | Path]) -> Sweep:
-    """Read every run folder under `dirs` (each folder once, however often it is reached)."""
+def collect(dirs: list[str | Path], include_smoke: bool = False) -> Sweep:
+    """Read every run folder under `dirs` (each folder once, however often it is reached);
+    smoke runs (zoo.smoke) count among `runs` only with `include_smoke`."""
     sweep, seen = Sweep(), set()
     for top in map(Path, dirs):
         if not top.is_dir():
@@ -71,8 +92,8 @@ def collect(dirs: list[str | Path]) -> Sweep:
             if folder.resolve() in seen:
                 continue
             seen.add(folder.resolve())
-            _read(folder, sweep)
-    if not (sweep.runs or sweep.failed or sweep.unreadable):
+            _read(folder, sweep, include_smoke)
+    if not (sweep.runs or sweep.failed or sweep.interrupted or sweep.smoke or sweep.unreadable):
         where = ", ".join(repr(str(d)) for d in dirs)
         started = len(sweep.running)
         running = f" ({started} run{'s have' if started > 1 else ' has'} started)" * bool(started)
@@ -90,7 +111,7 @@ def _run_folders(top: Path):
             yield Path(root)
 
 
-def _read(folder: Path, sweep: Sweep) -> None:
+def _read(folder: Path, sweep: Sweep, include_smoke: bool) -> None:
     path = folder / RECORD
     if not path.exists():
         sweep.running.append(folder)
@@ -104,7 +125,12 @@ def _read(folder: Path, sweep: Sweep) -> None:
         sweep.unreadable.append((path, problem))
         return
     run = Run(folder, record)
-    (sweep.runs if run.status == "ok" else sweep.failed).append(run)
+    if run.status == "ok" and run.smoke and not include_smoke:
+        sweep.smoke.append(run)
+    else:
+        {"ok": sweep.runs, "failed": sweep.failed, "interrupted": sweep.interrupted}[
+            run.status
+        ].append(run)
 
 
 def _problem(record) -> str | None:

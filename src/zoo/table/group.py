@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from zoo.errors import ZooError
 from zoo.table.collect import Run
@@ -42,9 +42,40 @@ class Table:
     metrics: list[str]
     rows: list[Row]
     best: dict[str, set[int]]  # metric -> indices of the rows holding its best mean
+    # --significance: metric -> row index -> p-value against the best-mean row (which is absent)
+    pvalues: dict[str, dict[int, float | None]] = field(default_factory=dict)
 
     def is_best(self, metric: str, row: int) -> bool:
         return row in self.best.get(metric, ())
+
+    def records(self) -> list[dict]:
+        """One dict a row, columns as zoo-table's CSV: keys, `<metric>_mean`/`_std`/`_best`
+        (and `_p` with --significance), n, wall_s, params."""
+        out = []
+        for i, row in enumerate(self.rows):
+            record = dict(zip(self.keys, row.values, strict=True))
+            for metric in self.metrics:
+                stat = row.stats[metric]
+                record[f"{metric}_mean"] = stat.mean if stat else None
+                record[f"{metric}_std"] = stat.std if stat else None
+                record[f"{metric}_best"] = self.is_best(metric, i)
+                if metric in self.pvalues:
+                    record[f"{metric}_p"] = self.pvalues[metric].get(i)
+            out.append({**record, "n": row.n, "wall_s": row.wall_s, "params": row.params})
+        return out
+
+    def to_pandas(self):
+        """`records()` as a pandas DataFrame (needs pandas)."""
+        try:
+            import pandas
+        except ImportError:
+            raise ZooError("to_pandas() needs pandas; pip install pandas.") from None
+        return pandas.DataFrame(self.records())
+
+    def _repr_markdown_(self) -> str:  # Jupyter shows the table as zoo-table prints it
+        from zoo.table.render import to_markdown
+
+        return to_markdown(self)
 
 
 def available_keys(runs: list[Run]) -> list[str]:
@@ -106,24 +137,37 @@ def aggregate(
         _row(values, members, metrics)
         for values, members in sorted(groups.items(), key=lambda kv: _sort_key(kv[0]))
     ]
+    datasets: dict[tuple, list[int]] = {}  # best is marked among rows of one dataset only
+    for i, row in enumerate(rows):
+        datasets.setdefault(_datasets(row), []).append(i)
     best = {}
     for metric in metrics:
         way = direction(metric, maximize, minimize)
         if way:
-            best[metric] = _best(rows, metric, way)
+            best[metric] = set().union(
+                *(_best(rows, members, metric, way) for members in datasets.values())
+            )
     return Table(keys, metrics, rows, best)
 
 
+def _datasets(row: Row) -> tuple[str, ...]:
+    return tuple(sorted({str(run.value("data")) for run in row.runs}))
+
+
+def is_nan(value) -> bool:
+    """A metric a run recorded as NaN (null in metrics.json) or infinite."""
+    return value is None or not math.isfinite(float(value))
+
+
 def _row(values, runs: list[Run], metrics: list[str]) -> Row:
+    """Means over the runs' finite values: a NaN run is listed apart, never averaged in
+    (a metric only NaN runs recorded has a NaN mean)."""
     stats = {}
     for metric in metrics:
-        xs = [_number(run.metrics[metric]) for run in runs if metric in run.metrics]
-        stats[metric] = _stat(xs) if xs else None
+        recorded = [run.metrics[metric] for run in runs if metric in run.metrics]
+        xs = [float(v) for v in recorded if not is_nan(v)]
+        stats[metric] = _stat(xs) if xs else Stat(math.nan, None) if recorded else None
     return Row(values, runs, stats, _mean_of(runs, "wall_s"), _mean_of(runs, "params"))
-
-
-def _number(value) -> float:
-    return math.nan if value is None else float(value)  # null: the run recorded NaN
 
 
 def _stat(xs: list[float]) -> Stat:
@@ -138,12 +182,13 @@ def _mean_of(runs: list[Run], field: str) -> float | None:
     return sum(xs) / len(xs) if xs else None
 
 
-def _best(rows: list[Row], metric: str, way: str) -> set[int]:
-    """Rows holding the best finite mean; nothing to mark with fewer than two rows to compare."""
+def _best(rows: list[Row], members: list[int], metric: str, way: str) -> set[int]:
+    """Of the rows `members`, those holding the best finite mean; nothing to mark with fewer
+    than two rows to compare."""
     means = {
-        i: row.stats[metric].mean
-        for i, row in enumerate(rows)
-        if row.stats[metric] is not None and math.isfinite(row.stats[metric].mean)
+        i: rows[i].stats[metric].mean
+        for i in members
+        if rows[i].stats[metric] is not None and math.isfinite(rows[i].stats[metric].mean)
     }
     if len(means) < 2:
         return set()

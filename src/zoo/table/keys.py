@@ -94,6 +94,28 @@ def config_value(path: Path, key: str) -> str | None:
     return None if value is None or isinstance(value, Container) else show(value)
 
 
+SOURCES = ("data.path", "data.root")  # where a datamodule reads its files
+
+
+def data_source(config: Path, keys: dict[str, str]) -> str | None:
+    """A readable name of the files a run's data came from: the last component of
+    `data.path` or `data.root` (for split files, the folder of the train file); None for
+    generated data. The saved config wins over the overrides (it holds mappings whole)."""
+    loaded = _load(config)
+    for key in SOURCES:
+        value = None
+        if loaded is not None:
+            value = OmegaConf.select(loaded, key, default=None, throw_on_resolution_failure=False)
+        if isinstance(value, Container):
+            value = OmegaConf.to_container(value).get("train")
+            value = None if value is None else str(Path(str(value)).parent)
+        if value is None and keys.get(key) not in (None, "null"):
+            value = keys[key]
+        if value is not None:
+            return Path(str(value)).name or str(value)
+    return None
+
+
 @cache
 def _load(path: Path):
     try:

@@ -11,7 +11,8 @@ import io
 import math
 
 from zoo.table.collect import Sweep
-from zoo.table.group import Table
+from zoo.table.group import Table, is_nan
+from zoo.table.significance import FOOTNOTE
 
 MISSING = "-"
 
@@ -32,7 +33,10 @@ def _header(table: Table) -> list[str]:
         for name, present in (("wall_s", _has(table, "wall_s")), ("params", _has(table, "params")))
         if present
     ]
-    return [*table.keys, *table.metrics, "n", *extra]
+    shown = []
+    for metric in table.metrics:
+        shown += [metric, f"{metric} p"] if metric in table.pvalues else [metric]
+    return [*table.keys, *shown, "n", *extra]
 
 
 def _has(table: Table, field: str) -> bool:
@@ -48,12 +52,14 @@ def _cells(table: Table, digits: int, bold, pm: str, escape) -> list[list[str]]:
         for metric in table.metrics:
             stat = row.stats[metric]
             if stat is None:
-                cells.append(MISSING)
+                cells += [MISSING] * (1 + (metric in table.pvalues))
                 continue
             places = decimals(stat.mean, digits)
             mean = _fixed(stat.mean, places)
             mean = bold(mean) if table.is_best(metric, i) else mean
             cells.append(mean if stat.std is None else f"{mean}{pm}{_fixed(stat.std, places)}")
+            if metric in table.pvalues:
+                cells.append(_p_cell(table, metric, i))
         cells.append(str(row.n))
         if "wall_s" in header:
             cells.append(MISSING if row.wall_s is None else f"{row.wall_s:.1f}")
@@ -61,6 +67,16 @@ def _cells(table: Table, digits: int, bold, pm: str, escape) -> list[list[str]]:
             cells.append(MISSING if row.params is None else f"{round(row.params)}")
         lines.append(cells)
     return lines
+
+
+def _p_cell(table: Table, metric: str, row: int) -> str:
+    """A row's p-value against the best-mean row, which shows `ref` (the only row with a
+    finite mean that has no p-value)."""
+    found = table.pvalues[metric]
+    if row in found:
+        return MISSING if found[row] is None else f"{found[row]:.2g}"
+    stat = table.rows[row].stats[metric]
+    return "ref" if stat is not None and math.isfinite(stat.mean) else MISSING
 
 
 def to_markdown(table: Table, digits: int = 4) -> str:
@@ -112,6 +128,7 @@ def to_csv(table: Table) -> str:
     header = [*table.keys]
     for metric in table.metrics:
         header += [f"{metric}_mean", f"{metric}_std", f"{metric}_best"]
+        header += [f"{metric}_p"] if metric in table.pvalues else []
     header += ["n", "wall_s", "params"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -129,6 +146,10 @@ def to_csv(table: Table) -> str:
                     "*" if table.is_best(metric, i) else "",
                 ]
             )
+            if metric in table.pvalues:
+                p = table.pvalues[metric].get(i)
+                shown = _p_cell(table, metric, i)
+                cells.append(repr(p) if p is not None else "" if shown == MISSING else shown)
         cells += [
             row.n,
             "" if row.wall_s is None else repr(row.wall_s),
@@ -161,12 +182,19 @@ def _rich_escape(text: str) -> str:
 
 
 def notes(sweep: Sweep, table: Table | None) -> list[str]:
-    """Failed and unreadable runs, one per line, then a one-line footer with the counts."""
-    lines = []
-    if sweep.failed:
-        lines.append(f"Failed runs ({len(sweep.failed)}):")
-        for run in sweep.failed:
-            lines.append(f"- {run.folder}{_label(run, table)}: {_one_line(run.error)}")
+    """Failed, interrupted, NaN and unreadable runs, one per line, then a one-line footer
+    with the counts."""
+    lines = [FOOTNOTE] if table and table.pvalues else []
+    for title, runs in (("Failed runs", sweep.failed), ("Interrupted runs", sweep.interrupted)):
+        if runs:
+            lines.append(f"{title} ({len(runs)}):")
+            for run in runs:
+                lines.append(f"- {run.folder}{_label(run, table)}: {_one_line(run.error)}")
+    nan_runs = _nan_runs(table)
+    if nan_runs:
+        lines.append(f"Runs with NaN metrics, left out of the means ({len(nan_runs)}):")
+        for run, names in nan_runs:
+            lines.append(f"- {run.folder}{_label(run, table)}: {', '.join(names)}")
     if sweep.unreadable:
         lines.append(f"Unreadable metrics.json ({len(sweep.unreadable)}):")
         lines += [f"- {path}: {_one_line(why)}" for path, why in sweep.unreadable]
@@ -183,9 +211,26 @@ def notes(sweep: Sweep, table: Table | None) -> list[str]:
         f"{len(sweep.failed)} failed",
         f"{len(sweep.running)} running (no metrics.json yet)",
     ]
+    if sweep.interrupted:
+        footer.append(f"{len(sweep.interrupted)} interrupted")
+    if sweep.smoke:
+        footer.append(f"{_count(len(sweep.smoke), 'smoke run')} left out (--include-smoke)")
     if sweep.unreadable:
         footer.append(f"{len(sweep.unreadable)} unreadable")
     return [*lines, "; ".join(footer) + "."]
+
+
+def _nan_runs(table: Table | None) -> list[tuple]:
+    """(run, the shown metrics it recorded as NaN) for the table's runs that have any."""
+    if not table:
+        return []
+    found = []
+    for row in table.rows:
+        for run in row.runs:
+            names = [m for m in table.metrics if m in run.metrics and is_nan(run.metrics[m])]
+            if names:
+                found.append((run, names))
+    return found
 
 
 def _count(n: int, noun: str) -> str:

@@ -28,8 +28,7 @@ class Decoder(nn.Module):
         if attention == "luong":
             self.combine = nn.Sequential(nn.Linear(hidden + memory_size, hidden), nn.Tanh())
         out_in = hidden + (memory_size if attention == "bahdanau" else 0)
-        head = cfg.get("head") or {}
-        self.out = Head(out_in, spec.target_size, input_dropout=head.get("dropout", 0.0))
+        self.out = Head(out_in, spec.target_size, input_dropout=cfg.head.dropout)
 
     def forward(self, y_in: torch.Tensor, state: DecoderState):
         """y_in (B, T) -> logits (B, T, V) and the state after the last step."""

@@ -63,15 +63,9 @@ class Head(nn.Module):
 
 
 def build_head(cfg, in_size: int, out_size: int) -> Head:
-    head = cfg.get("head") or {}
-    return Head(
-        in_size,
-        out_size,
-        units=list(head.get("units") or []),
-        activation=head.get("activation", "relu"),
-        dropout=head.get("dropout", 0.0),
-        input_dropout=head.get("input_dropout", 0.0),
-    )
+    head = cfg.head
+    return Head(in_size, out_size, units=list(head.units), activation=head.activation,
+                dropout=head.dropout, input_dropout=head.input_dropout)
 
 
 def length_mask(lengths: torch.Tensor | None, batch: int, steps: int, device) -> torch.Tensor:

@@ -18,8 +18,8 @@ class ManyToOne(Topology):
         self.input = InputLayer(
             spec,
             cfg.embedding_dim,
-            cfg.get("embedding_dropout", 0.0),
-            cfg.get("embedding_init_range"),
+            cfg.embedding_dropout,
+            cfg.embedding_init_range,
         )
         self.encoder = build_stack(cell, direction, self.input.size)
         self.pool = Pooling(cfg.summary, self.encoder.output_size)
@@ -27,6 +27,6 @@ class ManyToOne(Topology):
 
     def forward(self, batch, state=None):
         x, lengths = batch["x"], batch.get("x_len")
-        outputs, final = self.encoder(self.input(x), lengths)
+        outputs, final = self.encoder(self.input(x), lengths, cell_state=False)
         mask = length_mask(lengths, x.size(0), x.size(1), x.device)
         return self.head(self.pool(outputs, self.encoder.summary(final), mask)), None

@@ -34,7 +34,7 @@ class OneToMany(Generating, Topology):
 
     def __init__(self, spec, cell, direction, cfg):
         super().__init__()
-        mode = cfg.get("condition", "both")
+        mode = cfg.condition
         if mode not in CONDITIONING:
             raise ZooError(
                 f"topology.condition={mode!r} is not known; choose one of {CONDITIONING}."

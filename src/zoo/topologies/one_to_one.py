@@ -14,7 +14,7 @@ class OneToOne(Topology):
 
     def __init__(self, spec, cell, direction, cfg):
         super().__init__()
-        self.input = InputLayer(spec, cfg.embedding_dim, cfg.get("embedding_dropout", 0.0))
+        self.input = InputLayer(spec, cfg.embedding_dim, cfg.embedding_dropout)
         self.encoder = build_stack(cell, direction, self.input.size)
         self.head = build_head(cfg, self.encoder.output_size, spec.target_size)
 

@@ -30,10 +30,10 @@ class Seq2Seq(Generating, Topology):
     def __init__(self, spec, cell, direction, cfg):
         super().__init__()
         self.spec = spec
-        self.input = InputLayer(spec, cfg.embedding_dim, cfg.get("embedding_dropout", 0.0))
+        self.input = InputLayer(spec, cfg.embedding_dim, cfg.embedding_dropout)
         self.encoder = build_stack(cell, direction, self.input.size)
         size = self.encoder.output_size
-        self.mode = cfg.get("condition", "init")
+        self.mode = cfg.condition
         if self.mode not in CONDITIONING:
             raise ZooError(
                 f"topology.condition={self.mode!r} is not known; choose one of {CONDITIONING}."
@@ -48,7 +48,7 @@ class Seq2Seq(Generating, Topology):
 
     def start(self, batch) -> DecoderState:
         x, lengths = batch["x"], batch.get("x_len")
-        memory, final = self.encoder(self.input(x), lengths)
+        memory, final = self.encoder(self.input(x), lengths, cell_state=False)
         summary = self.encoder.summary(final)
         if self.mode == "input":
             rnn = zero_rnn_state(summary, self.decoder.rnn)

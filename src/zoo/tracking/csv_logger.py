@@ -2,22 +2,60 @@
 
 Lightning's CSVLogger deletes an existing `metrics.csv` when it starts; a resumed run
 (`zoo-train ckpt_path=RUN`) writes into the same folder, so its rows are appended instead.
+A resumed run trains the epoch it was interrupted in again, so a row it logs again (the same
+epoch, step and metrics) replaces the earlier session's: no (epoch, step) row is doubled.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 
 from pytorch_lightning.loggers import CSVLogger
 from pytorch_lightning.loggers.csv_logs import ExperimentWriter
 from pytorch_lightning.loggers.logger import rank_zero_experiment
 
+from zoo.atomic_file import write_atomically
+
+PLACE = ("epoch", "step")
+
+
+def _whole(value) -> str:
+    return "" if value in (None, "") else str(int(float(value)))
+
+
+def row_key(row: dict) -> tuple:
+    """Where a row was logged and what it holds: (epoch, step, its metrics' names)."""
+    names = frozenset(k for k, v in row.items() if k not in PLACE and v not in (None, ""))
+    return _whole(row.get("epoch")), _whole(row.get("step")), names
+
 
 class _AppendingWriter(ExperimentWriter):
     def _check_log_dir_exists(self) -> None:  # called by the writer's constructor
+        self._earlier: set[tuple] = set()  # the row keys of earlier sessions
         if self._fs.isfile(self.metrics_file_path):
-            with self._fs.open(self.metrics_file_path, "r", newline="") as file:
-                self.metrics_keys = sorted(next(csv.reader(file), []))
+            rows, self.metrics_keys = self._read()
+            self._earlier = {row_key(row) for row in rows}
+
+    def save(self) -> None:
+        again = {row_key(row) for row in self.metrics} & self._earlier
+        if again:
+            self._earlier -= again
+            rows, keys = self._read()
+            self._rewrite([row for row in rows if row_key(row) not in again], keys)
+        super().save()
+
+    def _read(self) -> tuple[list[dict], list[str]]:
+        with self._fs.open(self.metrics_file_path, "r", newline="") as file:
+            reader = csv.DictReader(file)
+            return list(reader), sorted(reader.fieldnames or [])
+
+    def _rewrite(self, rows: list[dict], keys: list[str]) -> None:
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=keys)
+        writer.writeheader()
+        writer.writerows(rows)
+        write_atomically(self.metrics_file_path, text.getvalue().encode())
 
 
 class ResumableCSVLogger(CSVLogger):

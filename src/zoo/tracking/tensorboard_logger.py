@@ -1,4 +1,5 @@
-"""The TensorBoard logger, which needs the optional `tensorboard` package."""
+"""The TensorBoard logger, which needs the optional `tensorboard` package, and the HParams
+tab's record: each run's hyperparameters against its final metrics."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import importlib.util
 from pytorch_lightning.loggers import TensorBoardLogger
 
 from zoo.errors import ZooError
+
+HPARAM_GROUPS = ("data", "cell", "direction", "topology", "optimizer", "scheduler", "trainer")
 
 
 def tensorboard_logger(
@@ -20,3 +23,32 @@ def tensorboard_logger(
     return TensorBoardLogger(
         save_dir=save_dir, name=name, version=version, default_hp_metric=False, **kwargs
     )
+
+
+def _flat(config: dict, prefix: str = "") -> dict:
+    """`{"cell": {"hidden_size": 64}}` -> `{"cell.hidden_size": 64}`; lists as text."""
+    found = {}
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            found.update(_flat(value, f"{name}."))
+        elif not str(key).startswith("_"):
+            found[name] = value if isinstance(value, (int, float, str)) else str(value)
+    return found
+
+
+def log_final_hparams(loggers, config: dict, metrics: dict) -> None:
+    """The run's top-level values and model, data and training groups (`config`, plain), with
+    the names of its final `metrics`, for every TensorBoard logger among `loggers`."""
+    boards = [lg for lg in loggers if isinstance(lg, TensorBoardLogger)]
+    if not boards:
+        return
+    from torch.utils.tensorboard.summary import hparams
+
+    chosen = {k: v for k, v in config.items() if k in HPARAM_GROUPS or not isinstance(v, dict)}
+    summaries = hparams(_flat(chosen), {k: float(v) for k, v in metrics.items()})
+    for board in boards:
+        writer = board.experiment._get_file_writer()
+        for summary in summaries:
+            writer.add_summary(summary)
+        board.experiment.flush()

@@ -1,0 +1,29 @@
+"""The sweeper's config schema, registered as `hydra/sweeper=zoo_optuna` (no postponed
+annotations: Hydra's plugin scan runs this module outside sys.modules)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+
+
+@dataclass
+class ZooOptunaSweeperConf:
+    _target_: str = "hydra_plugins.zoo_optuna_sweeper.sweeper.OptunaSweeper"
+    _recursive_: bool = False  # the sweeper makes the sampler itself (seeded per resume)
+    # an Optuna sampler (`_target_` and its arguments); a seed is offset by the trials already
+    # in the study, so a resumed study draws new points instead of replaying the first ones
+    sampler: Any = field(default_factory=lambda: {"_target_": "optuna.samplers.TPESampler"})
+    direction: str = "minimize"  # minimize | maximize | min | max
+    metric: str = "objective"  # the objective's name, for direction=auto (higher/lower is better)
+    study_name: str = "zoo"
+    storage: str | None = None  # an Optuna storage URL; null: sqlite:///<sweep dir>/optuna.db
+    n_trials: int = 20  # finished trials the study should hold, counting earlier runs
+    n_jobs: int = 1  # trials launched together (a parallel launcher runs them side by side)
+    # the search space: key -> Hydra sweep syntax (interval, tag(log, ...), int(...), choice,
+    # range); the command line adds sweeps (`cell=rnn,gru`) or fixes a key (`cell=gru`)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+ConfigStore.instance().store(group="hydra/sweeper", name="zoo_optuna",
+                             node=ZooOptunaSweeperConf, provider="zoo")

@@ -1,0 +1,118 @@
+"""The Optuna sweeper: ask the study for trials, launch them as Hydra jobs (one folder each,
+numbered by trial), tell it their objectives. The study lives in a SQLite file in the sweep
+folder, so running the same command again resumes it up to `n_trials` finished trials.
+
+A trial whose objective is missing or NaN (a failed or diverged run) is pruned: the study
+goes on, and TPE counts the pruned point among the bad ones. Trials left running by an
+interrupted sweep are marked failed when it resumes, and are not counted.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from pathlib import Path
+
+import optuna
+from hydra.core.plugins import Plugins
+from hydra.plugins.sweeper import Sweeper
+from hydra.utils import instantiate
+from omegaconf import OmegaConf
+from optuna.trial import TrialState
+
+from hydra_plugins.zoo_optuna_sweeper.search_space import search_space
+from zoo.errors import ZooError
+from zoo.table.direction import direction as metric_direction
+
+log = logging.getLogger(__name__)
+
+DIRECTIONS = {"min": "minimize", "max": "maximize", "minimize": "minimize",
+              "maximize": "maximize"}
+COUNTED = (TrialState.COMPLETE, TrialState.PRUNED)
+
+
+def study_direction(direction: str, metric: str) -> str:
+    if direction == "auto":
+        direction = metric_direction(metric) or ""
+    if direction not in DIRECTIONS:
+        raise ZooError(f"the Optuna sweep cannot tell whether to minimise or maximise {metric}; "
+                       "set optimized_mode=min or optimized_mode=max.")
+    return DIRECTIONS[direction]
+
+
+def objective(job_return) -> float:
+    """The job's return value, NaN when the job failed or returned none."""
+    try:
+        return float(job_return.return_value)
+    except Exception:  # a failed job re-raises its error here; None is a TypeError
+        return math.nan
+
+
+class OptunaSweeper(Sweeper):
+    def __init__(self, sampler, direction, metric, study_name, storage, n_trials, n_jobs,
+                 params):
+        self.sampler_cfg, self.study_name, self.storage = sampler, study_name, storage
+        self.direction = study_direction(str(direction), str(metric))
+        self.n_trials, self.n_jobs = int(n_trials), max(int(n_jobs), 1)
+        self.params = OmegaConf.to_container(params) if params else {}
+
+    def setup(self, *, hydra_context, task_function, config) -> None:
+        self.config = config
+        self.launcher = Plugins.instance().instantiate_launcher(
+            hydra_context=hydra_context, task_function=task_function, config=config)
+        self.sweep_dir = Path(config.hydra.sweep.dir)
+
+    def _study(self, command: list[str]) -> optuna.Study:
+        self.sweep_dir.mkdir(parents=True, exist_ok=True)
+        storage = self.storage or f"sqlite:///{(self.sweep_dir / 'optuna.db').resolve()}"
+        sampler_cfg = OmegaConf.create(self.sampler_cfg)
+        study = optuna.create_study(storage=storage, study_name=self.study_name,
+                                    direction=self.direction, load_if_exists=True)
+        if sampler_cfg.get("seed") is not None:  # new draws on resume, same ones on a rerun
+            sampler_cfg.seed = int(sampler_cfg.seed) + len(study.trials)
+        study.sampler = instantiate(sampler_cfg)
+        saved = study.user_attrs.get("command")
+        if saved is None:
+            study.set_user_attr("command", command)
+        elif saved != command:
+            raise ZooError(
+                f"the study {self.study_name!r} in {storage} was started by another command "
+                f"({' '.join(saved)}); rerun that one to resume it, or start a new study with "
+                "hydra.sweeper.study_name=NAME."
+            )
+        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            study.tell(trial.number, state=TrialState.FAIL)  # left by an interrupted sweep
+        return study
+
+    def sweep(self, arguments: list[str]) -> None:
+        space, fixed = search_space(self.params, arguments)
+        command = sorted(arguments) + sorted(f"{k}={v}" for k, v in self.params.items())
+        study = self._study(command)
+        done = len(study.get_trials(deepcopy=False, states=COUNTED))
+        log.info("Optuna study %r: %d of %d trials done, %s %s", self.study_name, done,
+                 self.n_trials, self.direction, ", ".join(space))
+        while done < self.n_trials:
+            trials = [study.ask(space) for _ in range(min(self.n_jobs, self.n_trials - done))]
+            batch = [[*fixed, *(f"{k}={v}" for k, v in t.params.items())] for t in trials]
+            returns = self.launcher.launch(batch, initial_job_idx=trials[0].number)
+            for trial, job_return in zip(trials, returns, strict=True):
+                value = objective(job_return)
+                if math.isfinite(value):
+                    study.tell(trial, value)
+                else:
+                    log.warning("trial %d gave no objective (failed or diverged): pruned",
+                                trial.number)
+                    study.tell(trial, state=TrialState.PRUNED)
+            done += len(trials)
+        self._report(study)
+
+    def _report(self, study: optuna.Study) -> None:
+        complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        if not complete:
+            log.warning("no trial of the study finished with an objective")
+            return
+        best = study.best_trial
+        results = {"name": "optuna", "best_trial": best.number, "best_value": best.value,
+                   "best_params": best.params, "trials": len(study.trials)}
+        OmegaConf.save(OmegaConf.create(results), self.sweep_dir / "optimization_results.yaml")
+        log.info("best trial %d: %s = %s", best.number, best.params, best.value)

@@ -1,0 +1,54 @@
+"""`zoo.compose` and `zoo.train`: a config as zoo-train composes it, trained as zoo-train trains
+it, in a run folder laid out as zoo-train's (Hydra's own job runner writes `.hydra/`)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from hydra import compose as hydra_compose
+from hydra import initialize_config_dir
+from hydra._internal.callbacks import Callbacks
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.utils import run_job
+from hydra.types import HydraContext
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
+
+from zoo import training
+from zoo.api.run import TrainedRun
+from zoo.cli.config_dir import config_dir
+from zoo.cli.run_entry import record_run
+from zoo.errors import ZooError
+
+
+def compose(*overrides: str) -> DictConfig:
+    """The config `zoo-train OVERRIDES...` runs, e.g. `compose("experiment=mnist_rows_lstm",
+    "seed=1")`, with Hydra's node (`cfg.hydra`: choices, overrides, run folder) for `train`."""
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3", job_name="zoo"):
+        return hydra_compose("train", overrides=list(overrides), return_hydra_config=True)
+
+
+def train(cfg: DictConfig, output_dir: str | Path | None = None) -> TrainedRun:
+    """Train, validate and test `cfg` (from `compose`) into `output_dir`, by default a fresh
+    folder as zoo-train makes (outputs/<date>/<time>-<id>); raises the error the run failed
+    with, after recording it in metrics.json as zoo-train does."""
+    if "hydra" not in cfg:
+        raise ZooError("zoo.train needs a config made by zoo.compose(...), which holds the run's "
+                       "Hydra settings.")
+    job = copy.deepcopy(cfg)
+    OmegaConf.clear_cache(job)  # a fresh ${now:} and ${zoo_uid:} for every run folder
+    if output_dir is not None:
+        with read_write(job.hydra), open_dict(job.hydra):
+            job.hydra.run.dir = str(Path(output_dir).expanduser())
+    done = run_job(_work, job, "hydra.run.dir", None, HydraContext(None, Callbacks(job)),
+                   configure_logging=False)
+    return TrainedRun(done.return_value)  # re-raises the run's exception when it failed
+
+
+def _work(task_cfg: DictConfig) -> Path:
+    _, failure = record_run(task_cfg, training.train)
+    if failure is not None:
+        raise failure
+    return Path(HydraConfig.get().runtime.output_dir)

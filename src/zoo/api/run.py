@@ -1,0 +1,71 @@
+"""`zoo.load(RUN)`: a trained run with its record, its model (the best checkpoint's) and
+eval, sample and predict as zoo-eval, zoo-sample and zoo-predict do them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from zoo.checkpoints import LoadedRun, load_run, run_folder
+
+
+@dataclass(eq=False)
+class TrainedRun:
+    """What `zoo.train` and `zoo.load` return; the checkpoint is read on first use."""
+
+    path: Path  # the run folder, or one of its checkpoint files
+
+    @property
+    def folder(self) -> Path:
+        return self.path if self.path.is_dir() else run_folder(self.path) or self.path.parent
+
+    @property
+    def record(self) -> dict:
+        """The run's metrics.json ({} when there is none, e.g. a checkpoint copied alone)."""
+        path = self.folder / "metrics.json"
+        return json.loads(path.read_text()) if path.is_file() else {}
+
+    @property
+    def metrics(self) -> dict:
+        return self.record.get("metrics") or {}
+
+    @cached_property
+    def loaded(self) -> LoadedRun:
+        return load_run(self.path)
+
+    @property
+    def model(self):
+        """The trained SequenceTask (a LightningModule) from the best checkpoint, in eval mode."""
+        return self.loaded.task
+
+    @property
+    def config(self):
+        return self.loaded.config()
+
+    def eval(self, split: str = "test", overrides: list[str] = ()) -> dict:
+        """The metrics on `split`, also written to RUN/eval_metrics.json (zoo-eval)."""
+        from zoo.inference.evaluation import evaluate
+
+        return evaluate(self.loaded.ckpt_path, split, overrides)[0]
+
+    def sample(self, prompt: str = "", **options) -> list[str]:
+        """Generated texts (zoo-sample's options: condition, n, temperature, top_k, beam, ...)."""
+        from zoo.inference.sampling import sample_texts
+
+        return sample_texts(self.model, prompt, where=str(self.loaded.ckpt_path), **options)
+
+    def predict(self, inputs: str | list[str]) -> list[dict]:
+        """Predictions for one input or a list of them (zoo-predict's input lines)."""
+        from zoo.inference.prediction import predict
+
+        lines = [inputs] if isinstance(inputs, str) else list(inputs)
+        return predict(self.model, lines, where=str(self.loaded.ckpt_path))
+
+
+def load(path: str | Path) -> TrainedRun:
+    """A trained run from its folder (its best checkpoint) or a checkpoint file."""
+    run = TrainedRun(Path(path).expanduser())
+    run.loaded  # noqa: B018  (a wrong path or a damaged checkpoint fails here, not later)
+    return run

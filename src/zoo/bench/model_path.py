@@ -1,0 +1,60 @@
+"""(2) Model path: zoo's `keras_imdb_bilstm` model (bucketed batches, real lengths) against the
+hand-written padded `nn.LSTM` model of the same size (`padded_model`), both trained without a
+framework. Per step: the same reviews in the same batches. Per epoch: each on the batches it
+would see in an epoch (zoo bucketed, the hand model shuffled and padded to maxlen), compared
+in real tokens per second, so the ratio is that of epoch times. Above 1.0: zoo is faster."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import torch
+from pytorch_lightning import seed_everything
+
+from zoo.bench.compose import imdb_overrides, reviews, zoo_config
+from zoo.bench.padded_model import hand_steps, like_zoo, padded_to
+from zoo.bench.steps import first_batches, optimizer_of, real_tokens, zoo_model_steps
+from zoo.bench.timing import interleaved, ratio, report
+from zoo.training import build_task
+
+SECTION = "2 model path"
+MAXLEN = 200
+
+
+def shuffled_batches(datamodule, n: int) -> list:
+    """`n` batches of random reviews (no bucketing), as a padded loop would draw them."""
+    data = datamodule.splits["train"]
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(1))
+    size = datamodule.batch_size
+    return [data[order[(i * size) % len(data):][:size].tolist()] for i in range(n)]
+
+
+def run(settings, imdb_root: str | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = [*settings.model_overrides, *settings.imdb_overrides]
+        cfg = zoo_config(imdb_overrides(imdb_root, MAXLEN, extra), Path(tmp))
+        datamodule, note = reviews(cfg, settings.reviews)
+    seed_everything(cfg.seed)
+    task = build_task(cfg, datamodule.spec)
+    hand = like_zoo(cfg, datamodule.spec)
+    zoo_opt, hand_opt = optimizer_of(task), torch.optim.Adam(hand.parameters(), cfg.optimizer.lr)
+    bucketed = first_batches(datamodule.train_dataloader(), settings.steps)
+    shuffled = shuffled_batches(datamodule, settings.steps)
+    same = [padded_to(b, MAXLEN) for b in bucketed]
+    own = [padded_to(b, MAXLEN) for b in shuffled]
+    times = interleaved({
+        "zoo": lambda: zoo_model_steps(task, zoo_opt, bucketed),
+        "hand same": lambda: hand_steps(hand, hand_opt, same, bucketed),
+        "hand own": lambda: hand_steps(hand, hand_opt, own, shuffled),
+    }, settings.rounds, settings.warmup)
+    b = datamodule.batch_size
+    shapes = f"B={b} maxlen={MAXLEN} {settings.steps} steps ({note})"
+    report(SECTION, "per step, same reviews: zoo vs hand padded nn.LSTM", shapes,
+           f"ratio (zoo steps/s / hand steps/s) {ratio(times['hand same'], times['zoo'])}",
+           settings.rounds)
+    scale = real_tokens(shuffled) / real_tokens(bucketed)  # tokens/s ratio = time ratio x this
+    epoch = [h / (z * scale) for h, z in zip(times["hand own"], times["zoo"], strict=True)]
+    report(SECTION, "per epoch of tokens: zoo bucketed vs hand shuffled padded", shapes,
+           f"ratio (zoo tokens/s / hand tokens/s) {ratio(epoch, [1.0] * len(epoch))}",
+           settings.rounds)

@@ -1,0 +1,244 @@
+"""Schemas of the `data` options: one dataclass per datamodule.
+
+`DataConfig` holds what every datamodule takes (batching, loading, seed, cache) with its
+default; each dataset's own keys have their values in its YAML (conf/data/<name>.yaml), where
+they are documented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from omegaconf import II
+
+from zoo.config.fields import knob
+
+FRACTION = {"low": 0.0, "below": 1.0}
+LEVELS = ("word", "char")
+
+
+@dataclass
+class DataConfig:
+    _target_: str = knob()
+    name: str = knob()
+    batch_size: int = knob(low=1)
+    # evaluation batches (no gradients, so larger fits); null: max(4 x batch_size, 256), or
+    # batch_size for stateful streams (their number)
+    eval_batch_size: int | None = knob(None, low=1)
+    num_workers: int = knob(0, low=0)  # DataLoader worker processes
+    bucket: bool = True  # batch sequences of similar length together (less padding)
+    seed: int = II("seed")
+    cache_dir: str | None = II("paths.data_dir")  # downloads and processed-data caches
+
+
+@dataclass
+class GeneratedSizes(DataConfig):
+    n_train: int = knob(low=1)
+    n_val: int = knob(low=1)
+    n_test: int = knob(low=1)
+
+
+@dataclass
+class AddingData(GeneratedSizes):
+    _target_: str = "zoo.data.adding.Adding"
+    name: str = "adding"
+    T: int = knob(low=2)
+
+
+@dataclass
+class CopyMemoryData(GeneratedSizes):
+    _target_: str = "zoo.data.copy_memory.CopyMemory"
+    name: str = "copy_memory"
+    T: int = knob(low=1)
+
+
+@dataclass
+class AdditionData(GeneratedSizes):
+    _target_: str = "zoo.data.addition.Addition"
+    name: str = "addition"
+    digits: int = knob(low=1)
+    reverse: bool = knob()
+
+
+@dataclass
+class XorData(GeneratedSizes):
+    _target_: str = "zoo.data.xor.Xor"
+    name: str = "xor"
+    dim: int = knob(low=2)
+
+
+@dataclass
+class SpellData(DataConfig):
+    _target_: str = "zoo.data.spell.Spell"
+    name: str = "spell"
+    numbers: int = knob(low=1, high=1000)
+    n_train: int = knob(low=1)
+
+
+@dataclass
+class LocalCopy(DataConfig):
+    root: str | None = knob()
+
+
+@dataclass
+class Fractions(DataConfig):
+    val_fraction: float = knob(**FRACTION)
+    test_fraction: float = knob(**FRACTION)
+
+
+@dataclass
+class MnistData(LocalCopy):
+    _target_: str = "zoo.data.mnist.Mnist"
+    name: str = "mnist"
+    mode: str = knob(choices=("rows", "pixels", "permuted"))
+    val_split: Any = knob(low=0)  # a count of images, or a fraction of train below 1
+
+
+@dataclass
+class ImdbData(LocalCopy):
+    _target_: str = "zoo.data.imdb.Imdb"
+    name: str = "imdb"
+    num_words: int | None = knob(low=4)
+    maxlen: int | None = knob(low=1)
+    truncating: str = knob(choices=("pre", "post"))
+    padding: str = knob(choices=("pre", "post"))
+    index_from: int = knob(low=0)
+    val_split: Any = knob(low=0)
+
+
+@dataclass
+class NamesData(LocalCopy, Fractions):
+    _target_: str = "zoo.data.names.Names"
+    name: str = "names"
+    task: str = knob(choices=("classify", "generate"))
+    ascii: bool = knob()
+
+
+@dataclass
+class ShakespeareData(LocalCopy, Fractions):
+    _target_: str = "zoo.data.shakespeare.Shakespeare"
+    name: str = "shakespeare"
+    seq_len: int = knob(low=1)
+    stateful: bool = knob()
+
+
+@dataclass
+class EngFraData(LocalCopy, Fractions):
+    _target_: str = "zoo.data.eng_fra.EngFra"
+    name: str = "eng_fra"
+    level: str = knob(choices=LEVELS)
+    reverse: bool = knob()
+    normalize: bool = knob()
+    max_length: int | None = knob(low=1)
+    prefixes: list[str] | None = knob()
+    min_freq: int = knob(low=1)
+
+
+@dataclass
+class AirlineData(LocalCopy, Fractions):
+    _target_: str = "zoo.data.airline.Airline"
+    name: str = "airline"
+    target: str = knob(choices=("many_to_one", "many_to_many"))
+    look_back: int = knob(low=1)
+    horizon: int = knob(low=0)
+    scaling: str = knob(choices=("minmax", "standard", "none"))
+
+
+@dataclass
+class OwnFiles(Fractions):
+    # a file, a folder, or {train: ..., val: ..., test: ...}
+    path: Any = knob()
+
+
+@dataclass
+class Vocabulary(OwnFiles):
+    lowercase: bool = knob()
+    max_size: int | None = knob(low=1)
+    min_freq: int = knob(low=1)
+
+
+@dataclass
+class Table(OwnFiles):
+    delimiter: str | None = knob()
+    header: Any = knob(choices=("auto", True, False))
+
+
+@dataclass
+class CsvData(Table):
+    _target_: str = "zoo.data.csv_sequences.CsvSequences"
+    name: str = "csv"
+    format: str = knob(choices=("rows", "series"))
+    scale: str = knob(choices=("standard", "minmax", "none"))
+    label_column: Any = knob()
+    target: str = knob(choices=("class", "value"))
+    features_per_step: int = knob(low=1)
+    columns: Any = knob()
+    target_column: Any = knob()
+    look_back: int = knob(low=1)
+    horizon: int = knob(low=0)
+    stride: int = knob(low=1)
+    aligned: bool = knob()
+
+
+@dataclass
+class TextClassificationData(Table, Vocabulary):
+    _target_: str = "zoo.data.text_classification.TextClassification"
+    name: str = "text_classification"
+    text_column: Any = knob()
+    label_column: Any = knob()
+    level: str = knob(choices=LEVELS)
+    max_len: int | None = knob(low=1)
+
+
+@dataclass
+class TaggingData(Vocabulary):
+    _target_: str = "zoo.data.tagging.Tagging"
+    name: str = "tagging"
+    format: str = knob(choices=("conllu", "two_column"))
+    tag_column: Any = knob()
+
+
+@dataclass
+class ParallelTextData(Vocabulary):
+    _target_: str = "zoo.data.parallel_text.ParallelText"
+    name: str = "parallel_text"
+    level: str = knob(choices=LEVELS)
+    swap_columns: bool = knob()
+    max_len: int | None = knob(low=1)
+
+
+@dataclass
+class TextLMData(Vocabulary):
+    _target_: str = "zoo.data.text_lm.TextLM"
+    name: str = "text_lm"
+    level: str = knob(choices=LEVELS)
+    seq_len: int = knob(low=1)
+    stateful: bool = knob()
+
+
+@dataclass
+class FashionMnistData(MnistData):
+    _target_: str = "zoo.data.mnist.FashionMnist"
+    name: str = "fashion_mnist"
+
+
+DATA_SCHEMAS = {
+    "adding": AddingData,
+    "copy_memory": CopyMemoryData,
+    "addition": AdditionData,
+    "xor": XorData,
+    "spell": SpellData,
+    "mnist": MnistData,
+    "fashion_mnist": FashionMnistData,
+    "imdb": ImdbData,
+    "names": NamesData,
+    "shakespeare": ShakespeareData,
+    "eng_fra": EngFraData,
+    "airline": AirlineData,
+    "csv": CsvData,
+    "text_classification": TextClassificationData,
+    "tagging": TaggingData,
+    "parallel_text": ParallelTextData,
+    "text_lm": TextLMData,
+}

@@ -1,0 +1,35 @@
+"""Smoke runs: cut short to check that a composition runs (`trainer.fast_dev_run`, a
+`trainer.limit_*_batches`, or `trainer.max_steps` ending training before `max_epochs`).
+Their metrics say nothing about the model, so metrics.json marks them and zoo-table leaves
+them out unless asked (`--include-smoke`)."""
+
+from __future__ import annotations
+
+LIMITS = ("limit_train_batches", "limit_val_batches", "limit_test_batches")
+
+
+def smoke_reason(trainer_cfg) -> str | None:
+    """Why the configured trainer makes a smoke run (one `key=value`), or None."""
+    if trainer_cfg.get("fast_dev_run"):
+        return f"trainer.fast_dev_run={trainer_cfg.fast_dev_run}"
+    for key in LIMITS:
+        value = trainer_cfg.get(key)
+        if value is not None and not (isinstance(value, float) and value == 1.0):  # 1: a batch
+            return f"trainer.{key}={value}"
+    return None
+
+
+def cut_by_max_steps(trainer) -> str | None:
+    """`trainer.max_steps=N` when it ended a fit before its `max_epochs` (-1: no epoch limit,
+    so the step budget is the plan, not a cut)."""
+    max_steps, max_epochs = trainer.max_steps, trainer.max_epochs
+    if max_steps in (None, -1) or trainer.global_step < max_steps:
+        return None
+    if max_epochs in (None, -1) or trainer.current_epoch >= max_epochs:
+        return None
+    return f"trainer.max_steps={max_steps}"
+
+
+def smoke_fields(reason: str | None) -> dict:
+    """metrics.json's `smoke` (and `smoke_reason` when it is one)."""
+    return {"smoke": True, "smoke_reason": reason} if reason else {"smoke": False}

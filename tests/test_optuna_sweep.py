@@ -1,0 +1,48 @@
+"""`hparams_search=optuna`: a study in the sweep folder's SQLite file, resumed by the same
+command; failed trials are pruned and the study goes on."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import read_metrics, run_cli
+
+optuna = pytest.importorskip("optuna")
+
+from hydra_plugins.zoo_optuna_sweeper.search_space import search_space  # noqa: E402
+
+TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10",
+        "trainer.max_epochs=1", "logger=none", "trainer.enable_progress_bar=false",
+        "cell=lstm", "cell.num_layers=1", "cell.dropout=0"]
+# a negative rate fails its run: those trials must be pruned, not end the study
+SPACE = ["optimizer.lr=choice(-1.0,0.01)", "cell.hidden_size=choice(4,8)"]
+
+
+def test_the_space_is_the_config_plus_command_line_sweeps_minus_fixed_keys():
+    params = {"optimizer.lr": "tag(log, interval(1e-4, 1e-1))", "cell": "choice(rnn, gru)",
+              "cell.num_layers": "int(interval(1, 3))"}
+    space, fixed = search_space(params, ["cell=gru", "cell.hidden_size=range(8,40,8)"])
+    assert fixed == ["cell=gru"]
+    assert space["optimizer.lr"] == optuna.distributions.FloatDistribution(1e-4, 1e-1, log=True)
+    assert space["cell.num_layers"] == optuna.distributions.IntDistribution(1, 3)
+    assert space["cell.hidden_size"] == optuna.distributions.IntDistribution(8, 32, step=8)
+    assert "cell" not in space
+
+
+def test_a_stopped_study_resumes_with_its_earlier_trials(tmp_path):
+    command = ["-m", "hparams_search=optuna", *TINY, *SPACE]
+    run_cli("zoo-train", *command, "hydra.sweeper.n_trials=3", cwd=tmp_path)
+    folder = tmp_path / "multirun" / "optuna" / "zoo"
+    storage = f"sqlite:///{folder / 'optuna.db'}"
+    first = [t.params for t in optuna.load_study(study_name="zoo", storage=storage).trials]
+    assert len(first) == 3
+    run_cli("zoo-train", *command, "hydra.sweeper.n_trials=6", cwd=tmp_path)
+    trials = optuna.load_study(study_name="zoo", storage=storage).trials
+    assert [t.params for t in trials[:3]] == first and len(trials) == 6
+    for trial in trials:
+        record = read_metrics(folder / str(trial.number))
+        failed = trial.params["optimizer.lr"] < 0
+        assert trial.state.name == ("PRUNED" if failed else "COMPLETE")
+        assert record["status"] == ("failed" if failed else "ok")
+        if not failed:
+            assert trial.value == pytest.approx(record["metrics"]["val/loss"])
+    assert (folder / "optimization_results.yaml").is_file()

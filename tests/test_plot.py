@@ -1,0 +1,97 @@
+"""zoo-plot: learning curves and final metric per group, gradient flow, files, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from test_table import write_run
+
+from zoo.cli.plot import main
+from zoo.plot.figure import sweep_figure
+from zoo.table import aggregate, collect
+
+pytest.importorskip("matplotlib")
+
+# val/mse after epochs 0, 1, 2 for each seed; gru is the better cell
+CURVES = {
+    "rnn": [[0.20, 0.18, 0.17], [0.22, 0.19, 0.18]],
+    "gru": [[0.15, 0.05, 0.01], [0.16, 0.06, 0.02]],
+}
+
+
+def write_log(folder, values):
+    lines = ["epoch,step,train/loss,val/mse"]
+    for epoch, value in enumerate(values):
+        lines += [f"{epoch},{10 * epoch + 5},0.3,", f"{epoch},{10 * epoch + 9},,{value}"]
+    (folder / "csv").mkdir()
+    (folder / "csv" / "metrics.csv").write_text("\n".join(lines) + "\n")
+
+
+def write_flow(folder, norms):
+    (folder / "gradient_flow").mkdir()
+    for step in (0, 20):
+        record = {"global_step": step, "norms": norms, "ratio_first_last": norms[0] / norms[-1]}
+        (folder / "gradient_flow" / f"step{step}.json").write_text(json.dumps(record))
+
+
+def sweep(root, flow=True):
+    job = 0
+    for cell, runs in CURVES.items():
+        for seed, values in enumerate(runs):
+            folder = write_run(root / str(job), cell=cell, seed=seed,
+                               metrics={"val/mse": min(values), "test/mse": values[-1]})
+            (folder / ".hydra" / "config.yaml").write_text("optimized_metric: val/mse\n")
+            write_log(folder, values)
+            if flow:
+                write_flow(folder, [1e-6, 1e-3, 1.0] if cell == "rnn" else [0.1, 0.5, 1.0])
+            job += 1
+    return root
+
+
+def test_figure_has_one_curve_and_bar_per_group_and_marks_the_best(tmp_path):
+    runs = collect([sweep(tmp_path)]).runs
+    table = aggregate(runs, ["cell"], ["test/mse"])
+    fig, lines = sweep_figure(table, "val/mse")
+    curves, finals, flow = fig.axes
+    labels = [line.get_label() for line in curves.lines]
+    assert labels == ["cell=gru (best) (n=2)", "cell=rnn (n=2)"]
+    assert curves.lines[0].get_xdata().tolist() == [0, 1, 2]
+    assert curves.lines[0].get_ydata().tolist() == pytest.approx([0.155, 0.055, 0.015])
+    assert len(curves.collections) == 2  # one std band per group
+    assert len(finals.patches) == 2
+    assert [t.get_text() for t in finals.get_xticklabels()] == ["cell=gru (best)", "cell=rnn"]
+    assert flow.get_yscale() == "log" and len(flow.lines) == 2
+    assert flow.lines[1].get_ydata().tolist() == pytest.approx([1e-6, 1e-3, 1.0])
+    assert lines[1] == "cell=rnn: step 20, ||dL/dx_1|| / ||dL/dx_T|| = 1e-06 (mean of 2 runs)"
+
+
+def test_steps_on_x_and_no_flow_panel_without_gradient_flow_runs(tmp_path):
+    table = aggregate(collect([sweep(tmp_path, flow=False)]).runs, ["cell"], ["test/mse"])
+    fig, lines = sweep_figure(table, "train/loss", x="step")
+    assert len(fig.axes) == 2 and not lines
+    assert fig.axes[0].lines[0].get_xdata().tolist() == [5, 15, 25]
+
+
+@pytest.mark.parametrize("suffix", ["png", "pdf", "svg"])
+def test_cli_writes_the_figure(tmp_path, capsys, suffix):
+    out = tmp_path / "figs" / f"sweep.{suffix}"
+    assert main([str(sweep(tmp_path / "sweep")), "--by", "cell", "-o", str(out)]) == 0
+    magic = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<?xml"}[suffix]
+    assert out.read_bytes().startswith(magic)
+    printed = capsys.readouterr()
+    assert f"wrote {out}" in printed.out and "cell=gru (best): step 20" in printed.out
+    assert "4 runs aggregated in 2 rows" in printed.err
+
+
+def test_errors_are_one_sentence(tmp_path, capsys, monkeypatch):
+    folder = sweep(tmp_path)
+    assert main([str(folder), "-o", str(tmp_path / "x.jpg")]) == 2
+    assert "png, .pdf, .svg" in capsys.readouterr().err
+    assert main([str(folder), "--step", "7"]) == 2
+    assert "no gradient-flow measurement at step 7" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main([str(folder)]) == 2
+    error = capsys.readouterr().err
+    assert error == "error: zoo-plot needs matplotlib; pip install 'zoo[plots]'.\n"
