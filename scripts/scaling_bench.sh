@@ -22,7 +22,7 @@ par_s=$(seconds zoo-train -m "${sweep[@]}" hydra/launcher=joblib hydra.launcher.
 echo "sweep of 4 jobs: sequential ${seq_s}s, joblib n_jobs=2 ${par_s}s," \
   "speed-up $(python -c "print(f'{$seq_s / $par_s:.2f}')")x"
 
-load() { python -c "while True: pass" & echo $!; }
+load() { python -c "while True: pass" > /dev/null 2>&1 & echo $!; }  # no pipe left open
 loaders=(); for _ in $(seq "$(nproc)"); do loaders+=("$(load)"); done
 trap 'kill "${loaders[@]}" 2>/dev/null || true' EXIT
 short=(trainer.enable_progress_bar=false trainer.max_epochs=3)

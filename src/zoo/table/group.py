@@ -143,7 +143,7 @@ def aggregate(
     best = {}
     for metric in metrics:
         way = direction(metric, maximize, minimize)
-        if way:
+        if way and "/baseline_" not in metric:  # a baseline is the data's, not a model's
             best[metric] = set().union(
                 *(_best(rows, members, metric, way) for members in datasets.values())
             )
