@@ -4,6 +4,7 @@ length distribution, where the data is absent)."""
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 
 import torch
@@ -11,6 +12,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.utils import instantiate
 from omegaconf import DictConfig, open_dict
+from pytorch_lightning import seed_everything
 
 from zoo.cli.config_dir import config_dir
 from zoo.data.batches import TensorSequences
@@ -80,3 +82,14 @@ def reviews(cfg: DictConfig, reviews_per_split: int | None):
 def imdb_overrides(root: str | None, maxlen: int, extra=()) -> list[str]:
     found = ["experiment=keras_imdb_bilstm", f"data.maxlen={maxlen}", *extra]
     return found + ([f"data.root={root}"] if root else [])
+
+
+def imdb_reviews(settings, imdb_root: str | None, maxlen: int):
+    """(the keras_imdb_bilstm config at `maxlen`, its reviews, a note on where they came
+    from), seeded as a run is."""
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = [*settings.model_overrides, *settings.imdb_overrides]
+        cfg = zoo_config(imdb_overrides(imdb_root, maxlen, extra), Path(tmp))
+        datamodule, note = reviews(cfg, settings.reviews)
+    seed_everything(cfg.seed)
+    return cfg, datamodule, note

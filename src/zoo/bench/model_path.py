@@ -6,13 +6,9 @@ in real tokens per second, so the ratio is that of epoch times. Above 1.0: zoo i
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import torch
-from pytorch_lightning import seed_everything
 
-from zoo.bench.compose import imdb_overrides, reviews, zoo_config
+from zoo.bench.compose import imdb_reviews
 from zoo.bench.padded_model import hand_steps, like_zoo, padded_to
 from zoo.bench.steps import first_batches, optimizer_of, real_tokens, zoo_model_steps
 from zoo.bench.timing import interleaved, ratio, report
@@ -31,11 +27,7 @@ def shuffled_batches(datamodule, n: int) -> list:
 
 
 def run(settings, imdb_root: str | None) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        extra = [*settings.model_overrides, *settings.imdb_overrides]
-        cfg = zoo_config(imdb_overrides(imdb_root, MAXLEN, extra), Path(tmp))
-        datamodule, note = reviews(cfg, settings.reviews)
-    seed_everything(cfg.seed)
+    cfg, datamodule, note = imdb_reviews(settings, imdb_root, MAXLEN)
     task = build_task(cfg, datamodule.spec)
     hand = like_zoo(cfg, datamodule.spec)
     zoo_opt, hand_opt = optimizer_of(task), torch.optim.Adam(hand.parameters(), cfg.optimizer.lr)

@@ -7,13 +7,10 @@ auto); `bucketed + fast path`: zoo's default. Tokens/s of real tokens, as a rati
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import torch
 from pytorch_lightning import seed_everything
 
-from zoo.bench.compose import imdb_overrides, reviews, zoo_config
+from zoo.bench.compose import imdb_reviews
 from zoo.bench.model_path import shuffled_batches
 from zoo.bench.padded_model import padded_to
 from zoo.bench.steps import first_batches, optimizer_of, real_tokens, zoo_model_steps
@@ -76,11 +73,7 @@ def _accuracy_after_one_epoch(cfg, datamodule, mode: str) -> float:
 
 
 def run(settings, imdb_root: str | None) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        extra = [*settings.model_overrides, *settings.imdb_overrides]
-        cfg = zoo_config(imdb_overrides(imdb_root, MAXLEN, extra), Path(tmp))
-        datamodule, note = reviews(cfg, settings.reviews)
-    seed_everything(cfg.seed)
+    cfg, datamodule, note = imdb_reviews(settings, imdb_root, MAXLEN)
     task = build_task(cfg, datamodule.spec)
     optimizer = optimizer_of(task)
     feeds = {m: _feed(datamodule, m, settings.steps) for m in MODES}
