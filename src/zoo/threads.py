@@ -50,7 +50,7 @@ def ranks_per_machine(trainer: Mapping) -> int:
     return max(len(devices), 1)  # a list of device ids
 
 
-def busy_cores(samples: int = 5, interval: float = 0.1) -> float:
+def busy_cores(samples: int = 3, interval: float = 0.05) -> float:
     """How many cores other processes keep busy now: the runnable tasks of /proc/loadavg
     besides this one, the median of a few samples (0 where the file does not exist)."""
     try:

@@ -1,7 +1,7 @@
 """Stop a diverged run at the step it diverged: a NaN or Inf training loss, or non-finite
 weights after an optimizer step, raise a `ZooError` naming the epoch, the step and the
-likely cause. It fires at the end of the batch, before any checkpoint of that step is
-written (Lightning runs checkpoint callbacks last), so no checkpoint ever holds NaN weights."""
+likely cause. Both checks run before any checkpoint of that step is written (Lightning runs
+checkpoint callbacks last), so no checkpoint ever holds NaN weights."""
 
 from __future__ import annotations
 
@@ -24,12 +24,23 @@ def _loss(outputs) -> float | None:
 
 
 class DivergenceGuard(pl.Callback):
+    """The loss is checked at every step; the weights (a pass over every parameter) only
+    before a checkpoint can be written: before validation, and at the end of the epoch."""
+
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
         loss = _loss(outputs)
         if loss is not None and not math.isfinite(loss):
             self._stop(trainer, pl_module, f"the training loss is {loss}")
-        if not _finite_weights(pl_module):
+
+    def _check_weights(self, trainer, pl_module) -> None:
+        if trainer.state.fn == "fit" and not _finite_weights(pl_module):  # not zoo-eval
             self._stop(trainer, pl_module, "the weights hold NaN or Inf after the optimizer step")
+
+    def on_validation_start(self, trainer, pl_module) -> None:
+        self._check_weights(trainer, pl_module)
+
+    def on_train_epoch_end(self, trainer, pl_module) -> None:
+        self._check_weights(trainer, pl_module)
 
     @staticmethod
     def _stop(trainer: pl.Trainer, pl_module, what: str) -> None:

@@ -49,12 +49,10 @@ def run_entry(cfg: DictConfig, work) -> float | None:
     if failure is None:  # NaN (recorded as null) or missing: a failure to a sweeper
         value = record["metrics"].get(cfg.optimized_metric)
         return float("nan") if value is None else value
+    if not multirun:  # zoo.cli.errors reports it (one sentence for a ZooError)
+        raise failure
     if isinstance(failure, ZooError):
         print(f"error: {failure}", file=sys.stderr)
-        if not multirun:
-            sys.exit(2)
-    elif not multirun:
-        raise failure
     log.error("job failed: %s", failure)
     return float("nan")
 
