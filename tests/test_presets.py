@@ -32,6 +32,12 @@ EXPECTED = {
         trainer: {max_epochs: 2, gradient_clip_val: null}
         callbacks: {model_checkpoint: {monitor: null}}
         optimized_metric: val/acc""",
+    "keras_imdb_bilstm_dense": """
+        data: {name: imdb, num_words: 10000, maxlen: 200, val_split: 0, batch_size: 32}
+        topology: {embedding_dim: 128, head: {units: [128], activation: relu}}
+        cell: {kind: lstm, hidden_size: 128, num_layers: 1}
+        direction: {bidirectional: true}
+        trainer: {max_epochs: 10}""",
     "imdb_bilstm_large": """
         data: {num_words: 30000, maxlen: 500, batch_size: 32}
         topology: {embedding_dim: 256}
@@ -83,7 +89,9 @@ EXPECTED = {
         topology: {name: seq2seq, attention: bahdanau, embedding_dim: 128,
                    embedding_dropout: 0.1}
         optimizer: {_target_: torch.optim.Adam, lr: 1.0e-3}
-        trainer: {max_epochs: 80}""",
+        trainer: {max_epochs: 80}
+        bleu: true
+        bleu_beam: 5""",
     "airline_gru": """
         data: {name: airline, look_back: 1, batch_size: 1, scaling: minmax}
         cell: {kind: gru, hidden_size: 4}
@@ -119,6 +127,7 @@ SWEEPS = {"adding_cells", "copy_memory_cells", "gradient_lab"}
 SHARED = {
     "keras_imdb_bilstm": "imdb",
     "imdb_bilstm_large": "imdb",
+    "keras_imdb_bilstm_dense": "imdb",
     "mnist_rows_lstm": "mnist",
     "names_classify_rnn": "names",
     "names_generate_rnn": "names",
@@ -126,8 +135,12 @@ SHARED = {
     "eng_fra_attention": "eng-fra",
     "airline_gru": "airline-passengers",
 }
-SLOW = {"keras_imdb_bilstm", "imdb_bilstm_large"}  # the IMDB archive takes minutes to process
+# the IMDB archive takes minutes to process
+SLOW = {"keras_imdb_bilstm", "imdb_bilstm_large", "keras_imdb_bilstm_dense"}
 KERAS_IMDB_PARAMS = 2_757_761 + 4 * 4 * 64 + 129
+# Keras: 1,280,000 + 263,168 + 32,896 + 129; torch's second LSTM bias (+2 * 4 * 128) and the
+# 2-class softmax (+129)
+KERAS_IMDB_DENSE_PARAMS = 1_576_193 + 2 * 4 * 128 + 129
 QUICK_RUN = ["trainer.fast_dev_run=true", "~callbacks.samples", "~callbacks.confusion_matrix"]
 
 
@@ -187,17 +200,21 @@ def test_gradient_lab_sweeps_four_cells_three_lengths_three_seeds_with_gradient_
     assert "gradient_flow" in cfg.callbacks
 
 
-def test_keras_imdb_parameter_count_matches_the_keras_model():
-    """Keras's summary counts 2,757,761; torch's LSTMs keep two bias vectors (+4*64 per
-    direction and layer) and the 2-class softmax has one more output unit (+129)."""
+@pytest.mark.parametrize(("name", "words", "expected"), [
+    ("keras_imdb_bilstm", 20000, KERAS_IMDB_PARAMS),
+    ("keras_imdb_bilstm_dense", 10000, KERAS_IMDB_DENSE_PARAMS),
+])
+def test_keras_imdb_parameter_count_matches_the_keras_model(name, words, expected):
+    """Keras's summary counts 2,757,761 (keras_imdb_bilstm); torch's LSTMs keep two bias
+    vectors (+4*H per direction and layer) and the 2-class softmax has one more output unit."""
     from zoo.spec import Layout, Spec
     from zoo.topologies import build_model
 
-    cfg = compose_train(["experiment=keras_imdb_bilstm"], Path("/tmp/unused"))
-    spec = Spec(Layout("sequence", "single"), "tokens", 20000, "class", 2, pad_id=0)
+    cfg = compose_train([f"experiment={name}"], Path("/tmp/unused"))
+    spec = Spec(Layout("sequence", "single"), "tokens", words, "class", 2, pad_id=0)
     model = build_model(spec, cfg.cell, cfg.direction, cfg.topology)
     params = sum(p.numel() for p in model.parameters())
-    assert params == KERAS_IMDB_PARAMS
+    assert params == expected
 
 
 def test_keras_imdb_embedding_starts_as_keras_uniform():

@@ -57,4 +57,9 @@ def check_composition(cfg: DictConfig) -> Layout:
     topology = topology_class(cfg.topology.name)
     topology.check(layout, bool(cfg.direction.bidirectional), cfg.data.name)
     check_truncation(cfg)
+    if cfg.bleu and not topology.can_generate:
+        raise ZooError(
+            f"bleu=true scores generated text, but topology={cfg.topology.name} does not "
+            "generate; use topology=seq2seq (translation) or set bleu=false."
+        )
     return layout

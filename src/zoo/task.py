@@ -10,6 +10,7 @@ import hydra
 import pytorch_lightning as pl
 import torch
 
+from zoo.bleu import CorpusBleu
 from zoo.config.model import typed_model_config
 from zoo.objective import Objective
 from zoo.spec import Spec
@@ -17,12 +18,15 @@ from zoo.tbptt import clip_gradients, step_schedulers, truncated_training_step
 from zoo.topologies import build_model
 
 
-def logged_metrics(spec: Spec, topology: type, exact_match: bool, split: str) -> list[str]:
+def logged_metrics(spec: Spec, topology: type, exact_match: bool, split: str,
+                   bleu: bool = False, bleu_beam: int = 1) -> list[str]:
     """The epoch metrics a `SequenceTask` logs for `split`, known before it is built: the
-    loss, the objective's metrics, and exact match where `_step` scores it."""
+    loss, the objective's metrics, and exact match and BLEU where `_step` scores them."""
     names = [f"{split}/loss", *Objective(spec).metrics[f"{split}_"].keys()]
-    scored = split != "train" and exact_match and topology.can_generate
-    return names + [f"{split}/exact_match"] * scored
+    if split == "train" or not topology.can_generate:
+        return names
+    names += [f"{split}/exact_match"] * exact_match + [f"{split}/bleu"] * bleu
+    return names + ["test/bleu_beam"] * (bleu and bleu_beam > 1 and split == "test")
 
 
 def _detach(state):
@@ -36,7 +40,7 @@ def _detach(state):
 class SequenceTask(pl.LightningModule):
     def __init__(self, spec: dict, cell: dict, direction: dict, topology: dict,
                  optimizer: dict, scheduler: dict | None = None, exact_match: bool = True,
-                 tbptt: dict | None = None):
+                 tbptt: dict | None = None, bleu: bool = False, bleu_beam: int = 1):
         super().__init__()
         self.save_hyperparameters()
         self.spec = Spec.from_dict(spec)
@@ -50,6 +54,10 @@ class SequenceTask(pl.LightningModule):
         self._metrics_logged: set[str] = set()
         self.tbptt = tbptt  # truncated BPTT within each batch (zoo.tbptt): manual optimisation
         self.automatic_optimization = not tbptt
+        # corpus BLEU of greedy decodes (val, test) and of beam search (test)
+        scored = ("val", "test", "test_beam") if bleu_beam > 1 else ("val", "test")
+        self.bleu = torch.nn.ModuleDict(
+            {name: CorpusBleu(self.spec) for name in scored} if bleu else {})
 
     def forward(self, batch, state=None):
         return self.model(batch, state)
@@ -67,8 +75,8 @@ class SequenceTask(pl.LightningModule):
         if self.stateful:  # truncated BPTT across consecutive chunks: keep state, cut graph
             self._carried[split] = _detach(state)
         loss = self.score(split, logits, batch)
-        if split != "train" and self.hparams.exact_match and self.model.can_generate:
-            self._log_exact_match(split, batch)
+        if split != "train" and self.model.can_generate:
+            self._score_generation(split, batch)
         return loss
 
     def score(self, split: str, logits: torch.Tensor, batch: dict) -> torch.Tensor:
@@ -85,19 +93,32 @@ class SequenceTask(pl.LightningModule):
                           batch_size=n)
         return loss
 
-    def _log_exact_match(self, split: str, batch: dict) -> None:
-        """Greedy decoding compared with the whole target sequence (up to its end token)."""
-        decoded = self.model.generate(batch, max_len=batch["y"].size(1) + 2, greedy=True)
+    def _score_generation(self, split: str, batch: dict) -> None:
+        """Greedy decodes scored as whole sequences (exact match, up to the end token) and as
+        corpus BLEU; on test, beam search too when `bleu_beam` > 1."""
+        if not (self.hparams.exact_match or self.bleu):
+            return
+        max_len = batch["y"].size(1) + 2
+        decoded = self.model.generate(batch, max_len=max_len, greedy=True)
         lengths = batch.get("y_len")
-        hits = []
-        for i, seq in enumerate(decoded):
-            n = int(lengths[i]) if lengths is not None else batch["y"].size(1)
-            ref = batch["y"][i, :n].tolist()
-            if ref and ref[-1] == self.spec.eos_id:
-                ref = ref[:-1]
-            hits.append(float(seq == ref))
-        self.log(f"{split}/exact_match", sum(hits) / len(hits), on_epoch=True,
-                 batch_size=len(hits), prog_bar=split == "val")
+        n = len(decoded)
+        if self.hparams.exact_match:
+            hits = []
+            for i, seq in enumerate(decoded):
+                size = int(lengths[i]) if lengths is not None else batch["y"].size(1)
+                ref = batch["y"][i, :size].tolist()
+                if ref and ref[-1] == self.spec.eos_id:
+                    ref = ref[:-1]
+                hits.append(float(seq == ref))
+            self.log(f"{split}/exact_match", sum(hits) / n, on_epoch=True, batch_size=n,
+                     prog_bar=split == "val")
+        if split in self.bleu:
+            self.bleu[split].update_ids(decoded, batch["y"], lengths)
+            self.log(f"{split}/bleu", self.bleu[split], on_epoch=True, batch_size=n)
+        if split == "test" and "test_beam" in self.bleu:
+            beams = self.model.generate(batch, max_len=max_len, beam=self.hparams.bleu_beam)
+            self.bleu["test_beam"].update_ids(beams, batch["y"], lengths)
+            self.log("test/bleu_beam", self.bleu["test_beam"], on_epoch=True, batch_size=n)
 
     def on_train_epoch_start(self):
         self._carried.clear()

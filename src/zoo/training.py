@@ -50,6 +50,8 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
         optimizer=_plain(cfg.optimizer),
         scheduler=_plain(cfg.scheduler),
         exact_match=cfg.exact_match,
+        bleu=cfg.bleu,
+        bleu_beam=cfg.bleu_beam,
         tbptt=truncation(cfg),
     )
 

@@ -47,6 +47,8 @@ class TrainConfig:
     optimized_metric: str = knob()
     optimized_mode: str = knob(choices=("auto", "min", "max"))  # auto: zoo.best_metric
     exact_match: bool = knob()
+    bleu: bool = knob()
+    bleu_beam: int = knob(low=1)
     tbptt_steps: int | None = knob(low=1)
     train: bool = knob()
     test: bool = knob()

@@ -1,0 +1,44 @@
+"""Corpus BLEU of generated target text, as translation papers report it: sacreBLEU's
+definition (13a tokenisation, 4-grams, brevity penalty) through torchmetrics' `SacreBLEUScore`,
+accumulated over a whole split and scaled 0-100.
+
+Hypotheses and references are the run's own target tokens joined back into text. A reference
+word the training vocabulary lacks (read as <unk>) stays a word no hypothesis can match, so it
+counts as a miss instead of vanishing from the reference.
+"""
+
+from __future__ import annotations
+
+import torch
+from torchmetrics.text import SacreBLEUScore
+
+from zoo.inference.codec import TextCodec
+from zoo.spec import Spec
+
+UNMATCHABLE = "\u2047"  # stands for a reference word outside the vocabulary
+
+
+class CorpusBleu(SacreBLEUScore):
+    def __init__(self, spec: Spec):
+        super().__init__(tokenize="13a")
+        self.codec = TextCodec.for_target(spec)
+        self.eos = spec.eos_id
+
+    def update_ids(self, hypotheses: list[list[int]], references: torch.Tensor,
+                   lengths: torch.Tensor | None) -> None:
+        """`references`: the batch's padded target ids (ending with <eos>)."""
+        texts, refs = [], []
+        for i, hyp in enumerate(hypotheses):
+            n = int(lengths[i]) if lengths is not None else references.size(1)
+            ref = [j for j in references[i, :n].tolist() if j != self.eos]
+            texts.append(self.codec.decode(hyp))
+            refs.append([self._reference(ref)])
+        self.update(texts, refs)
+
+    def _reference(self, ids: list[int]) -> str:
+        unk = self.codec.unk
+        words = [UNMATCHABLE if i == unk else self.codec.decode([i]) for i in ids]
+        return self.codec.join.join(w for w in words if w)
+
+    def compute(self) -> torch.Tensor:
+        return super().compute() * 100
