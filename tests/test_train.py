@@ -30,7 +30,8 @@ def test_run_folder_holds_config_checkpoints_logs_and_metrics(tmp_path):
     record = read_metrics(run)
     assert record["status"] == "ok"
     assert set(record) >= {"metrics", "seed", "choices", "overrides", "git_sha", "versions",
-                           "wall_s", "params"}
+                           "wall_s", "params", "machine"}
+    assert record["machine"]["cores"] >= 1 and record["machine"]["cpu"]
     assert {"val/mse", "test/mse", "test/loss"} <= set(record["metrics"])
     assert record["choices"]["cell"] == "lstm" and record["choices"]["data"] == "adding"
     assert "data.T=20" in record["overrides"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
@@ -22,6 +23,22 @@ def versions() -> dict:
         except PackageNotFoundError:
             pass
     return found
+
+
+def machine() -> dict:
+    """What the run ran on: the CPU model and core count, and the GPU if one is visible."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.partition(":")[2].strip()
+                break
+    except OSError:
+        pass
+    import torch
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return {"cpu": cpu, "cores": os.cpu_count(), "gpu": gpu}
 
 
 def git_sha(where: Path) -> str | None:

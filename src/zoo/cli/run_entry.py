@@ -23,7 +23,7 @@ from pytorch_lightning.utilities import rank_zero_only
 from zoo.ddp_command import end_ddp_job, one_job_argv
 from zoo.errors import ZooError
 from zoo.interrupt import sigterm_interrupts
-from zoo.run_record import clean, git_sha, versions, write_record
+from zoo.run_record import clean, git_sha, machine, versions, write_record
 from zoo.threads import apply_threads
 from zoo.tracking import finish_wandb
 
@@ -64,7 +64,7 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
     output_dir = Path(hydra_cfg.runtime.output_dir)
     record = {"status": "ok", "metrics": {}, "seed": cfg.seed,
               "choices": _choices(hydra_cfg), "overrides": list(hydra_cfg.overrides.task),
-              "git_sha": git_sha(SOURCE), "versions": versions()}
+              "git_sha": git_sha(SOURCE), "versions": versions(), "machine": machine()}
     start = time.time()
     failure: Exception | None = None
     stop: KeyboardInterrupt | None = None
