@@ -33,7 +33,7 @@ RESULTS = ROOT / "results"
 DOC = ROOT / "docs" / "RESULTS.md"
 TEMPLATE = RESULTS / "TEMPLATE.md"
 KEPT = ("metrics.json", ".hydra/config.yaml", ".hydra/overrides.yaml", "csv/metrics.csv",
-        "train.log")
+        "train.log", "samples.txt")
 
 
 def record(preset: str, sweep_dir: Path) -> None:
@@ -51,8 +51,10 @@ def record(preset: str, sweep_dir: Path) -> None:
     print(f"kept {len(jobs)} run records in {RESULTS / preset}")
 
 
-def _fmt(x: float, digits: int = 4) -> str:
-    return f"{x:.{decimals(x, digits)}f}" if math.isfinite(x) else str(x)
+def _fmt(x: float, places: int | None = None) -> str:
+    """`x` to 4 significant digits, or to `places` decimals (a std, as its mean)."""
+    places = decimals(x, 4) if places is None else places
+    return f"{x:.{places}f}" if math.isfinite(x) else str(x)
 
 
 def _row(preset: str, meta: dict) -> tuple[str, list[str]]:
@@ -73,7 +75,8 @@ def _row(preset: str, meta: dict) -> tuple[str, list[str]]:
         for metric in metrics:
             stat = row.stats[metric]
             if stat is not None:
-                spread = "" if stat.std is None else f" ± {_fmt(stat.std)}"
+                places = decimals(stat.mean, 4)
+                spread = "" if stat.std is None else f" ± {_fmt(stat.std, places)}"
                 shown.append(f"{metric} {_fmt(stat.mean)}{spread}")
         measured = "<br>".join(shown)
         runs = sorted(row.runs, key=lambda r: r.record.get("seed", 0))
@@ -120,6 +123,19 @@ def _machines() -> str:
         for key, presets in seen.items())
 
 
+def _samples(preset: str) -> str:
+    """The last validation samples the first run logged (source, output, reference)."""
+    runs = sorted((RESULTS / preset).glob("*/samples.txt"))
+    if not runs:
+        return "_no samples recorded._\n"
+    blocks = runs[0].read_text().split("# ")
+    header, *rows = blocks[-1].strip().splitlines()
+    lines = [f"{header} of job {runs[0].parent.name}:", "", "| source | zoo | reference |",
+             "|---|---|---|"]
+    lines += ["| " + " | ".join(row.split("\t")[1:4]) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def _sweep_table(preset: str, meta: dict) -> str:
     folder = RESULTS / preset
     if not any(folder.glob("*/metrics.json")):
@@ -149,6 +165,7 @@ def build() -> str:
     text = text.replace("{{notes}}", "\n".join(f"- {n}" for n in notes) + "\n")
     text = text.replace("{{machines}}", _machines())
     for name, meta in rows.items():
+        text = text.replace(f"{{{{samples:{name}}}}}", _samples(name))
         if meta.get("by"):
             text = text.replace(f"{{{{sweep:{name}}}}}", _sweep_table(name, meta))
             text = text.replace(f"{{{{command:{name}}}}}", f"`{meta['command']}`")

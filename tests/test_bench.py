@@ -15,12 +15,13 @@ from zoo.bench.settings import preset
 def test_every_section_prints_its_ratio_lines(tmp_path, capsys):
     run(preset("tiny"), str(tmp_path / "no-imdb-here"))
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
-    for number in range(1, 7):
+    for number in range(1, 8):
         found = [line for line in lines if line.startswith(f"[{number} ")]
         assert found, f"section {number} printed nothing"
         assert all("threads=" in line for line in found)
         assert any(re.search(r"ratio .*\d\.\d\d \[\d", line) or "skipped" in line
-                   or "MFU" in line for line in found), found
+                   or "MFU" in line or re.search(r"imports are \d+% of the launch", line)
+                   for line in found), found
     imdb = [line for line in lines if "keras_imdb" in line or "maxlen=" in line]
     assert imdb and all("synthetic reviews (IMDB absent)" in line for line in imdb)
     assert len([line for line in lines if line.startswith("[3 ")]) == 5  # one per batching mode
@@ -29,7 +30,8 @@ def test_every_section_prints_its_ratio_lines(tmp_path, capsys):
 def test_unknown_section_is_refused():
     with pytest.raises(SystemExit, match="unknown section"):
         main(["--only", "speed"])
-    assert set(SECTIONS) == {"tax", "model", "length", "parity", "scan", "gpu"}
+    assert set(SECTIONS) == {"tax", "model", "length", "parity", "scan", "gpu",
+                                 "startup"}
 
 
 def test_training_flops_follow_the_formula():

@@ -53,7 +53,7 @@ def resolve_best_metric(cfg: DictConfig, target_kind: str, logged: list[str]) ->
 def choose_best_metric(cfg: DictConfig, spec: Spec) -> dict:
     """Resolve the best-checkpoint metric of `cfg` for data of `spec`, say it, and return it as
     metrics.json fields; call it before anything interpolates `${optimized_metric}`."""
-    topology = topology_class(cfg.topology.name)
+    topology = topology_class(cfg.topology)
     logged = logged_metrics(spec, topology, cfg.exact_match, "val", cfg.bleu)
     metric, mode = resolve_best_metric(cfg, spec.target_kind, logged)
     log.info("best checkpoint: the %s %s (optimized_metric=%s optimized_mode=%s)",

@@ -9,6 +9,7 @@ from hydra.utils import get_class
 from omegaconf import DictConfig
 
 from zoo.config.check import check_config
+from zoo.config.model import TOPOLOGY_SCHEMAS
 from zoo.errors import ZooError
 from zoo.spec import Layout
 from zoo.tbptt import check_truncation
@@ -21,6 +22,11 @@ def data_layout(data: DictConfig) -> Layout:
     except Exception as exc:  # hydra wraps import errors in several types
         raise ZooError(f"data._target_={data._target_!r} cannot be imported: {exc}") from None
     return cls.layout(data)
+
+
+def topology_options() -> list[type]:
+    """The class of every `topology` option zoo ships (each schema's `_target_`)."""
+    return [get_class(schema._target_) for schema in TOPOLOGY_SCHEMAS.values()]
 
 
 def _number(value) -> bool:
@@ -54,8 +60,8 @@ def check_composition(cfg: DictConfig) -> Layout:
     check_config(cfg)  # the schema's keys, choices and ranges
     check_values(cfg)
     layout = data_layout(cfg.data)
-    topology = topology_class(cfg.topology.name)
-    topology.check(layout, bool(cfg.direction.bidirectional), cfg.data.name)
+    topology = topology_class(cfg.topology)
+    topology.check(layout, bool(cfg.direction.bidirectional), cfg.data.name, topology_options)
     check_truncation(cfg)
     if cfg.bleu and not topology.can_generate:
         raise ZooError(

@@ -29,14 +29,6 @@ def logged_metrics(spec: Spec, topology: type, exact_match: bool, split: str,
     return names + ["test/bleu_beam"] * (bleu and bleu_beam > 1 and split == "test")
 
 
-def _detach(state):
-    if state is None:
-        return None
-    if isinstance(state, tuple):
-        return tuple(s.detach() for s in state)
-    return state.detach()
-
-
 class SequenceTask(pl.LightningModule):
     def __init__(self, spec: dict, cell: dict, direction: dict, topology: dict,
                  optimizer: dict, scheduler: dict | None = None, exact_match: bool = True,
@@ -73,7 +65,7 @@ class SequenceTask(pl.LightningModule):
         state = self._carried.get(split) if self.stateful else None
         logits, state = self.model(batch, state)
         if self.stateful:  # truncated BPTT across consecutive chunks: keep state, cut graph
-            self._carried[split] = _detach(state)
+            self._carried[split] = self.model.detach_state(state)
         loss = self.score(split, logits, batch)
         if split != "train" and self.model.can_generate:
             self._score_generation(split, batch)

@@ -6,8 +6,10 @@ own backward pass and optimizer step. Lightning 2 removed `truncated_bptt_steps`
 under manual optimisation, and does by hand the two things Lightning then leaves out: gradient
 clipping (the trainer's `gradient_clip_val`, moved to the task) and stepping the schedulers.
 
-Only a model with a loss at every step and a state that runs forward in time can be cut:
-a unidirectional many_to_many. The other topologies are refused when the config is composed.
+Only a model with a loss at every step and a state that runs forward in time can be cut
+(a topology class says so with `truncatable`: many_to_many), and only unidirectional. The
+others are refused when the config is composed. The model's recurrent stack (`state_stack`)
+knows the state's structure (h, or (h, c)) that the windows carry.
 """
 
 from __future__ import annotations
@@ -33,11 +35,11 @@ def check_truncation(cfg: DictConfig) -> None:
             f"tbptt_steps={k!r} must be a positive number of time steps, or null for full "
             "backpropagation through time."
         )
-    name = cfg.topology.name
-    if name != "many_to_many":
+    topology = topology_class(cfg.topology)
+    if not topology.truncatable:
         raise ZooError(
             f"tbptt_steps={k} needs a loss at every time step (topology=many_to_many), but "
-            f"topology={name} maps {topology_class(name).about}; set tbptt_steps=null."
+            f"topology={cfg.topology.name} maps {topology.about}; set tbptt_steps=null."
         )
     if cfg.direction.bidirectional:
         raise ZooError(
@@ -79,9 +81,10 @@ def windows(model, batch: dict, steps: int, state: State = None):
     `state` is every row's state after the window, detached (a row that has ended keeps the
     state of its last step); the next window starts from it.
     """
+    stack = model.state_stack
     for rows, window in split_time(batch, steps):
-        logits, final = model(window, _take_rows(state, rows))
-        state = _put_rows(state, rows, _detach(final))
+        logits, final = model(window, _take_rows(stack, state, rows))
+        state = _put_rows(stack, state, rows, stack.detach_state(final))
         yield window, logits, state
 
 
@@ -123,24 +126,15 @@ def step_schedulers(task, interval: str) -> None:
         config.scheduler.step(value)
 
 
-def _detach(state: State) -> State:
-    if isinstance(state, tuple):
-        return tuple(s.detach() for s in state)
-    return state.detach() if state is not None else None
-
-
-def _take_rows(state: State, rows: torch.Tensor | None) -> State:
+def _take_rows(stack, state: State, rows: torch.Tensor | None) -> State:
+    """`rows` (dim 1, torch's state layout) of `state`."""
     if state is None or rows is None:
         return state
-    if isinstance(state, tuple):
-        return tuple(_take_rows(s, rows) for s in state)
-    return state.index_select(1, rows.to(state.device))
+    return stack.map_state(lambda s: s.index_select(1, rows.to(s.device)), state)
 
 
-def _put_rows(state: State, rows: torch.Tensor | None, part: State) -> State:
+def _put_rows(stack, state: State, rows: torch.Tensor | None, part: State) -> State:
     """`state` with `rows` (dim 1, torch's state layout) replaced by `part`."""
     if state is None or rows is None:
         return part
-    if isinstance(state, tuple):
-        return tuple(_put_rows(s, rows, p) for s, p in zip(state, part, strict=True))
-    return state.index_copy(1, rows.to(state.device), part)
+    return stack.map_state(lambda s, p: s.index_copy(1, rows.to(s.device), p), state, part)

@@ -19,6 +19,7 @@ from zoo.bench import (
     gpu_throughput,
     model_path,
     scan_crossover,
+    startup,
     variable_length,
     wrapper_parity,
 )
@@ -26,7 +27,7 @@ from zoo.bench.settings import Settings, preset
 
 SECTIONS = {"tax": framework_tax.run, "model": model_path.run, "length": variable_length.run,
             "parity": wrapper_parity.run, "scan": scan_crossover.run,
-            "gpu": gpu_throughput.run}
+            "gpu": gpu_throughput.run, "startup": startup.run}
 
 
 def run(settings: Settings, imdb_root: str | None, only=tuple(SECTIONS)) -> None:

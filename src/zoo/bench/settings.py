@@ -23,18 +23,20 @@ class Settings:
     gpu_steps: int = 10
     gpu_hidden: tuple[int, ...] = (256, 1024)
     gpu_batch: tuple[int, ...] = (32, 256)
+    startup_rounds: int = 3  # section 7: fresh processes per measurement
 
 
 def preset(name: str) -> Settings:
     base = Settings()
     if name == "quick":
         return replace(base, rounds=2, steps=2, scan_lengths=(64, 1024), gpu_steps=3,
-                       parity_shapes=((32, 100, 64, 64),), reviews=2000)
+                       parity_shapes=((32, 100, 64, 64),), reviews=2000,
+                       startup_rounds=1)
     if name == "full":
         return replace(base, epoch_accuracy=True)
     if name == "tiny":
         return replace(base, rounds=1, warmup=0, steps=2, scan_lengths=(8, 16), scan_batch=2,
-                       scan_hidden=4, parity_shapes=((2, 6, 3, 4),), reviews=64,
+                       scan_hidden=4, parity_shapes=((2, 6, 3, 4),), reviews=64, startup_rounds=1,
                        model_overrides=("cell.hidden_size=4", "topology.embedding_dim=4"),
                        imdb_overrides=("data.num_words=50",),
                        adding_overrides=("data.T=10", "data.n_train=64", "data.n_val=8",

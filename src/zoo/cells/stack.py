@@ -130,10 +130,41 @@ class RecurrentStack(nn.Module):
             finals.append(final)
         return x, self._join_states(finals)
 
+    @property
+    def carries_cell(self) -> bool:
+        """Whether a full state is a pair (h, c) (an LSTM) rather than h alone."""
+        return self.kind == "lstm"
+
+    def zero_state(self, batch_size: int, device=None, dtype=None) -> State:
+        """The all-zero state of `batch_size` sequences, in torch's layout."""
+        h = torch.zeros(self.num_layers * self.directions, batch_size, self.hidden_size,
+                        device=device, dtype=dtype)
+        return self.state_from(h)
+
+    def state_from(self, h: torch.Tensor) -> State:
+        """The full state whose hidden part is `h` (L * D, B, H); an LSTM's cell starts at 0."""
+        return (h, torch.zeros_like(h)) if self.carries_cell else h
+
+    @staticmethod
+    def hidden(state: State) -> torch.Tensor:
+        """The hidden part h of a state (a full one, or h alone from `cell_state=False`)."""
+        return state[0] if isinstance(state, tuple) else state
+
+    @staticmethod
+    def map_state(fn, state: State, *others: State) -> State:
+        """`fn` on each tensor of `state` (with the matching tensors of `others`), the
+        state's structure kept: `map_state(torch.Tensor.detach, state)`."""
+        if isinstance(state, tuple):
+            return tuple(fn(*parts) for parts in zip(state, *others, strict=True))
+        return fn(state, *others)
+
+    def detach_state(self, state: State | None) -> State | None:
+        """`state` cut from the autograd graph (None stays None)."""
+        return None if state is None else self.map_state(torch.Tensor.detach, state)
+
     def summary(self, state: State) -> torch.Tensor:
         """The last layer's final hidden state, directions merged: (B, output_size)."""
-        h = state[0] if isinstance(state, tuple) else state
-        last = h[-self.directions :]
+        last = self.hidden(state)[-self.directions :]
         if not self.bidirectional:
             return last[0]
         return merge_directions(last[0], last[1], self.merge)

@@ -5,7 +5,9 @@
   optionally starting with a given prefix;
 - seq2seq turns a source text (the prompt) into a target text, e.g. a translation.
 
-`zoo-sample` prints them; the samples callback logs them during validation.
+`zoo-sample` prints them; the samples callback logs them during validation. Each topology
+that generates owns its `generate()`; whether a model can is asked of the model
+(`can_generate`, `continues_prompts()`).
 """
 
 from __future__ import annotations
@@ -16,19 +18,11 @@ from zoo.errors import ZooError
 from zoo.inference.codec import TextCodec
 from zoo.spec import Spec
 from zoo.task import SequenceTask
-from zoo.topologies.decoding import beam_search, sample
-from zoo.topologies.lm_generation import continue_prompt
-from zoo.topologies.many_to_many import ManyToMany
 
 
 def is_language_model(task: SequenceTask) -> bool:
-    spec = task.spec
-    return (
-        isinstance(task.model, ManyToMany)
-        and spec.layout.causal
-        and spec.input_kind == "tokens"
-        and spec.target_kind == "tokens"
-    )
+    """Whether the model continues a prompt (many_to_many on causal token data)."""
+    return task.model.continues_prompts()
 
 
 def can_sample(task: SequenceTask) -> bool:
@@ -94,26 +88,8 @@ def generate_after_prefix(
     generator: torch.Generator | None = None,
 ) -> list[list[int]]:
     """A decoder topology's output that starts with `prefix` (the prefix not included)."""
-    spec = model.spec
-    state = model.start(batch)
-    rows, device = batch["x"].size(0), batch["x"].device
-    tokens = [spec.bos_id, *prefix]
-    if len(tokens) > 1:
-        _, state = model.decoder(torch.tensor([tokens[:-1]] * rows, device=device), state)
-    first = torch.full((rows,), tokens[-1], dtype=torch.long, device=device)
-    if beam > 1:
-        return beam_search(model.decoder.step, state, first, spec.eos_id, max_len, beam)
-    return sample(
-        model.decoder.step,
-        state,
-        first,
-        spec.eos_id,
-        max_len,
-        temperature=temperature,
-        top_k=top_k,
-        greedy=temperature <= 0,
-        generator=generator,
-    )
+    return model.generate(batch, max_len, beam=beam, temperature=temperature, top_k=top_k,
+                          greedy=temperature <= 0, generator=generator, prefix=prefix)
 
 
 def _lm_start(spec: Spec, codec: TextCodec) -> list[int]:
@@ -154,16 +130,10 @@ def sample_texts(
             raise ZooError(f"prompt={prompt!r} holds no token of the model's vocabulary.")
         if prompt:
             codec.warn_if_unknown(ids, "the prompt")
-        found = continue_prompt(
-            model,
-            torch.tensor([ids] * rows),
-            max_len,
-            eos=spec.eos_id,
-            greedy=temperature <= 0,
-            **options,
-        )
+        found = model.generate({"x": torch.tensor([ids] * rows)}, max_len,
+                               greedy=temperature <= 0, **options)
         return [target.decode(ids + seq) for seq in found]
-    if type(model).name == "one_to_many":
+    if spec.layout.input == "single":  # a condition (one_to_many), not a source text
         prefix = target.encode(prompt) if prompt else []
         target.warn_if_unknown(prefix, "the prompt")
         batch = {"x": condition_tensor(spec, condition, rows)}
@@ -213,11 +183,9 @@ def validation_samples(
         if batch.get("x_len") is not None:  # a prompt of real tokens only
             prompt_len = min(prompt_len, int(batch["x_len"].min()))
         x = batch["x"][:, :prompt_len]
-        found = continue_prompt(
-            task.model,
-            x,
+        found = task.model.generate(
+            {"x": x},
             max_len,
-            eos=spec.eos_id,
             generator=generator,
             temperature=temperature,
             greedy=temperature <= 0,

@@ -6,6 +6,8 @@ encoder). `forward` runs a whole teacher-forced sequence; `step` is one token, f
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 from torch import nn
 
@@ -16,19 +18,20 @@ from zoo.topologies.layers import Head
 
 
 class Decoder(nn.Module):
-    def __init__(self, spec, cell, cfg, extra_size=0, memory_size=0, attention="none"):
+    def __init__(self, spec, cell, embedding_dim: int, output_dropout: float = 0.0,
+                 extra_size=0, memory_size=0, attention="none"):
         super().__init__()
         check_attention(attention)
         self.attention_kind = attention
-        self.embed = nn.Embedding(spec.target_size, cfg.embedding_dim, padding_idx=spec.pad_id)
-        rnn_in = cfg.embedding_dim + extra_size + (memory_size if attention == "bahdanau" else 0)
+        self.embed = nn.Embedding(spec.target_size, embedding_dim, padding_idx=spec.pad_id)
+        rnn_in = embedding_dim + extra_size + (memory_size if attention == "bahdanau" else 0)
         self.rnn = build_stack(cell, None, rnn_in)
         hidden = self.rnn.hidden_size
         self.attention = None if attention == "none" else Attention(attention, hidden, memory_size)
         if attention == "luong":
             self.combine = nn.Sequential(nn.Linear(hidden + memory_size, hidden), nn.Tanh())
         out_in = hidden + (memory_size if attention == "bahdanau" else 0)
-        self.out = Head(out_in, spec.target_size, input_dropout=cfg.head.dropout)
+        self.out = Head(out_in, spec.target_size, input_dropout=output_dropout)
 
     def forward(self, y_in: torch.Tensor, state: DecoderState):
         """y_in (B, T) -> logits (B, T, V) and the state after the last step."""
@@ -45,7 +48,7 @@ class Decoder(nn.Module):
         if self.attention_kind == "luong":
             context, _ = self.attention(out, state.memory, state.mask)
             out = self.combine(torch.cat([out, context], -1))
-        return self.out(out), DecoderState(rnn, state.memory, state.mask, state.extra)
+        return self.out(out), replace(state, rnn=rnn)
 
     def step(self, tokens: torch.Tensor, state: DecoderState):
         """tokens (B,) -> logits (B, V), next state."""
@@ -59,11 +62,15 @@ class Decoder(nn.Module):
             parts.append(state.extra[:, None])
         out, rnn = self.rnn(torch.cat(parts, -1), None, state.rnn)
         logits = self.out(torch.cat([out, context], -1))
-        return logits, DecoderState(rnn, state.memory, state.mask, state.extra)
+        return logits, replace(state, rnn=rnn)
+
+    def begin(self, rnn=None, **parts) -> DecoderState:
+        """The state a decoding starts from: `rnn` (None: zeros) and the `DecoderState`
+        fields `memory`, `mask`, `extra`."""
+        return DecoderState(rnn, stack=self.rnn, **parts)
 
 
 def initial_rnn_state(bridge: nn.Module, summary: torch.Tensor, rnn) -> torch.Tensor | tuple:
     """Map a (B, D) vector to the decoder's initial state (L, B, H); LSTM cells start at 0."""
     h = torch.tanh(bridge(summary)).view(summary.size(0), rnn.num_layers, rnn.hidden_size)
-    h = h.transpose(0, 1).contiguous()
-    return (h, torch.zeros_like(h)) if rnn.kind == "lstm" else h
+    return rnn.state_from(h.transpose(0, 1).contiguous())

@@ -22,9 +22,15 @@ class Generating:
         return logits, None
 
     def generate(self, batch, max_len=50, beam=1, temperature=1.0, top_k=None, greedy=False,
-                 generator=None) -> list[list[int]]:
+                 generator=None, prefix=()) -> list[list[int]]:
+        """Each input's output sequence, without the end token; with `prefix` (token ids),
+        the output that starts with it (the prefix not included)."""
         state = self.start(batch)
-        first = torch.full((batch["x"].size(0),), self.spec.bos_id, device=batch["x"].device)
+        rows, device = batch["x"].size(0), batch["x"].device
+        tokens = [self.spec.bos_id, *prefix]
+        if len(tokens) > 1:
+            _, state = self.decoder(torch.tensor([tokens[:-1]] * rows, device=device), state)
+        first = torch.full((rows,), tokens[-1], dtype=torch.long, device=device)
         if beam > 1:
             return beam_search(self.decoder.step, state, first, self.spec.eos_id, max_len, beam)
         return sample(self.decoder.step, state, first, self.spec.eos_id, max_len,

@@ -62,8 +62,8 @@ class Head(nn.Module):
         return self.net(x)
 
 
-def build_head(cfg, in_size: int, out_size: int) -> Head:
-    head = cfg.head
+def build_head(head, in_size: int, out_size: int) -> Head:
+    """The `head` config (zoo.config.model.DenseHead) as a `Head`."""
     return Head(in_size, out_size, units=list(head.units), activation=head.activation,
                 dropout=head.dropout, input_dropout=head.input_dropout)
 

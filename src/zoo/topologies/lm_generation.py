@@ -3,15 +3,20 @@ predict one token at a time, feeding each back with the recurrent state carried 
 
 The model's own step is its input layer, recurrent stack and head on a single token; the
 decoding (sampling, greedy, beam search) is the decoders' (`zoo.topologies.decoding`).
+`ManyToMany.generate` is the model's entry point.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import torch
 
 from zoo.topologies.decoder_state import DecoderState
 from zoo.topologies.decoding import beam_search, sample
-from zoo.topologies.many_to_many import ManyToMany
+
+if TYPE_CHECKING:
+    from zoo.topologies.many_to_many import ManyToMany
 
 
 def lm_step(model: ManyToMany):
@@ -19,7 +24,7 @@ def lm_step(model: ManyToMany):
 
     def step(tokens: torch.Tensor, state: DecoderState):
         outputs, rnn = model.encoder(model.input(tokens[:, None]), None, state.rnn)
-        return model.head(outputs)[:, 0], DecoderState(rnn)
+        return model.head(outputs)[:, 0], DecoderState(rnn, stack=model.encoder)
 
     return step
 
@@ -37,10 +42,10 @@ def continue_prompt(
     generator: torch.Generator | None = None,
 ) -> list[list[int]]:
     """The tokens that follow `prompt` (B, P >= 1), without the prompt; at most `max_len`."""
-    state = DecoderState(None)
+    state = DecoderState(None, stack=model.encoder)
     if prompt.size(1) > 1:
         _, rnn = model.encoder(model.input(prompt[:, :-1]))
-        state = DecoderState(rnn)
+        state = DecoderState(rnn, stack=model.encoder)
     last = prompt[:, -1]
     step = lm_step(model)
     if beam > 1:

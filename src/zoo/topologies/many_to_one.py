@@ -13,17 +13,14 @@ class ManyToOne(Topology):
     accepts = ("sequence", "single")
     about = "a sequence to one class or value"
 
-    def __init__(self, spec, cell, direction, cfg):
+    def __init__(self, spec, cell, direction, *, name: str, embedding_dim: int,
+                 embedding_dropout: float, embedding_init_range: float | None, summary: str,
+                 head):
         super().__init__()
-        self.input = InputLayer(
-            spec,
-            cfg.embedding_dim,
-            cfg.embedding_dropout,
-            cfg.embedding_init_range,
-        )
+        self.input = InputLayer(spec, embedding_dim, embedding_dropout, embedding_init_range)
         self.encoder = build_stack(cell, direction, self.input.size)
-        self.pool = Pooling(cfg.summary, self.encoder.output_size)
-        self.head = build_head(cfg, self.encoder.output_size, spec.target_size)
+        self.pool = Pooling(summary, self.encoder.output_size)
+        self.head = build_head(head, self.encoder.output_size, spec.target_size)
 
     def forward(self, batch, state=None):
         x, lengths = batch["x"], batch.get("x_len")

@@ -32,17 +32,18 @@ class OneToMany(Generating, Topology):
         return "topology=one_to_many is a decoder, which cannot be bidirectional; " \
             "use direction=uni."
 
-    def __init__(self, spec, cell, direction, cfg):
+    def __init__(self, spec, cell, direction, *, name: str, embedding_dim: int,
+                 embedding_dropout: float, condition_dim: int, condition: str, head):
         super().__init__()
-        mode = cfg.condition
+        mode = condition
         if mode not in CONDITIONING:
             raise ZooError(
                 f"topology.condition={mode!r} is not known; choose one of {CONDITIONING}."
             )
         self.spec, self.mode = spec, mode
-        self.condition = InputLayer(spec, cfg.condition_dim)
+        self.condition = InputLayer(spec, condition_dim)
         feed = self.condition.size if mode in ("input", "both") else 0
-        self.decoder = Decoder(spec, cell, cfg, extra_size=feed)
+        self.decoder = Decoder(spec, cell, embedding_dim, head.dropout, extra_size=feed)
         if mode in ("init", "both"):
             rnn = self.decoder.rnn
             self.bridge = nn.Linear(self.condition.size, rnn.num_layers * rnn.hidden_size)
@@ -50,5 +51,5 @@ class OneToMany(Generating, Topology):
     def start(self, batch) -> DecoderState:
         c = self.condition(batch["x"])
         rnn = initial_rnn_state(self.bridge, c, self.decoder.rnn) if self.mode != "input" else None
-        return DecoderState(rnn, extra=c if self.mode != "init" else None)
+        return self.decoder.begin(rnn, extra=c if self.mode != "init" else None)
 

@@ -12,11 +12,12 @@ class OneToOne(Topology):
     accepts = ("single", "single")
     about = "one item to one class or value"
 
-    def __init__(self, spec, cell, direction, cfg):
+    def __init__(self, spec, cell, direction, *, name: str, embedding_dim: int,
+                 embedding_dropout: float, head):
         super().__init__()
-        self.input = InputLayer(spec, cfg.embedding_dim, cfg.embedding_dropout)
+        self.input = InputLayer(spec, embedding_dim, embedding_dropout)
         self.encoder = build_stack(cell, direction, self.input.size)
-        self.head = build_head(cfg, self.encoder.output_size, spec.target_size)
+        self.head = build_head(head, self.encoder.output_size, spec.target_size)
 
     def forward(self, batch, state=None):
         outputs, _ = self.encoder(self.input(batch["x"]).unsqueeze(1))

@@ -8,7 +8,6 @@ the encoder's outputs.
 
 from __future__ import annotations
 
-import torch
 from torch import nn
 
 from zoo.cells import build_stack
@@ -27,20 +26,22 @@ class Seq2Seq(Generating, Topology):
     accepts = ("sequence", "sequence")
     about = "a sequence to a sequence of another length"
 
-    def __init__(self, spec, cell, direction, cfg):
+    def __init__(self, spec, cell, direction, *, name: str, embedding_dim: int,
+                 embedding_dropout: float, attention: str, condition: str, head):
         super().__init__()
         self.spec = spec
-        self.input = InputLayer(spec, cfg.embedding_dim, cfg.embedding_dropout)
+        self.input = InputLayer(spec, embedding_dim, embedding_dropout)
         self.encoder = build_stack(cell, direction, self.input.size)
         size = self.encoder.output_size
-        self.mode = cfg.condition
+        self.mode = condition
         if self.mode not in CONDITIONING:
             raise ZooError(
                 f"topology.condition={self.mode!r} is not known; choose one of {CONDITIONING}."
             )
         feed = size if self.mode != "init" else 0
         self.decoder = Decoder(
-            spec, cell, cfg, extra_size=feed, memory_size=size, attention=cfg.attention
+            spec, cell, embedding_dim, head.dropout, extra_size=feed, memory_size=size,
+            attention=attention,
         )
         rnn = self.decoder.rnn
         if self.mode != "input":
@@ -51,14 +52,9 @@ class Seq2Seq(Generating, Topology):
         memory, final = self.encoder(self.input(x), lengths, cell_state=False)
         summary = self.encoder.summary(final)
         if self.mode == "input":
-            rnn = zero_rnn_state(summary, self.decoder.rnn)
+            rnn = self.decoder.rnn.zero_state(summary.size(0), summary.device, summary.dtype)
         else:
             rnn = initial_rnn_state(self.bridge, summary, self.decoder.rnn)
         mask = length_mask(lengths, x.size(0), x.size(1), x.device)
         extra = summary if self.mode != "init" else None
-        return DecoderState(rnn, memory=memory, mask=mask, extra=extra)
-
-
-def zero_rnn_state(summary, rnn) -> torch.Tensor | tuple:
-    h = summary.new_zeros(rnn.num_layers, summary.size(0), rnn.hidden_size)
-    return (h, torch.zeros_like(h)) if rnn.kind == "lstm" else h
+        return self.decoder.begin(rnn, memory=memory, mask=mask, extra=extra)
