@@ -1,7 +1,7 @@
 """docs/RESULTS.md, generated from the run records committed under results/.
 
   python scripts/build_results.py commands [PRESET ...]    # the commands that made the rows
-  python scripts/build_results.py record PRESET SWEEP_DIR  # keep a finished sweep's records
+  python scripts/build_results.py record PRESET SWEEP_DIR...  # keep finished sweeps' records
   python scripts/build_results.py                          # write docs/RESULTS.md
   python scripts/build_results.py --check                  # exit 1 if it is out of date
 
@@ -36,16 +36,19 @@ KEPT = ("metrics.json", ".hydra/config.yaml", ".hydra/overrides.yaml", "csv/metr
         "train.log", "samples.txt")
 
 
-def record(preset: str, sweep_dir: Path) -> None:
-    """Copy each finished job of `sweep_dir` (its records, no checkpoints) to results/preset/."""
-    jobs = sorted(p.parent for p in sweep_dir.glob("*/metrics.json"))
+def record(preset: str, sweep_dirs: list[Path]) -> None:
+    """Copy each finished job of the sweeps (its records, no checkpoints) to results/preset/:
+    one sweep's jobs keep their numbers; several sweeps' (a seed each) are numbered in turn."""
+    jobs = [job.parent for d in sweep_dirs for job in sorted(d.glob("*/metrics.json"))]
     if not jobs:
-        sys.exit(f"error: no */metrics.json under {sweep_dir}; pass a finished sweep folder.")
-    for job in jobs:
-        for name in KEPT:
-            source = job / name
+        where = ", ".join(map(str, sweep_dirs))
+        sys.exit(f"error: no */metrics.json under {where}; pass finished sweep folders.")
+    for number, job in enumerate(jobs):
+        name = job.name if len(sweep_dirs) == 1 else str(number)
+        for kept in KEPT:
+            source = job / kept
             if source.is_file():
-                target = RESULTS / preset / job.name / name
+                target = RESULTS / preset / name / kept
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
     print(f"kept {len(jobs)} run records in {RESULTS / preset}")
@@ -180,15 +183,15 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("presets", nargs="*")
     keep = sub.add_parser("record", help="copy a finished sweep's records to results/PRESET/")
     keep.add_argument("preset")
-    keep.add_argument("sweep_dir", type=Path)
+    keep.add_argument("sweep_dirs", type=Path, nargs="+")
     args = parser.parse_args(argv)
     if args.command == "commands":
         for name, meta in _rows().items():
             if not args.presets or name in args.presets:
-                print(f"{meta['command']} hydra.sweep.dir=multirun/{name}")
+                print(meta["command"])
         return 0
     if args.command == "record":
-        record(args.preset, args.sweep_dir)
+        record(args.preset, args.sweep_dirs)
         return 0
     text = build()
     if args.check:

@@ -50,7 +50,7 @@ def test_windows_keep_those_whose_targets_lie_in_the_split():
 
 
 def test_many_to_one_splits_in_order_and_scales_on_train_only(csv_dir):
-    dm = made(root=str(csv_dir), seed=0, look_back=6, val_fraction=0.25, test_fraction=0.25)
+    dm = made(root=str(csv_dir), seed=0, look_back=6, val_size=0.25, test_size=0.25)
     spec = dm.spec
     assert spec.layout == Layout("sequence", "single")
     assert (spec.input_kind, spec.input_size, spec.target_kind, spec.target_size) == (
@@ -67,6 +67,16 @@ def test_many_to_one_splits_in_order_and_scales_on_train_only(csv_dir):
     assert original(dm, x[0]) == VALUES[18:24]  # history reaches back into the train months
 
 
+def test_split_sizes_may_be_counts_of_months(csv_dir):
+    """data.val_size/test_size: 12 months each is the same cut as a quarter of 48 each."""
+    counted = made(root=str(csv_dir), seed=0, look_back=6, val_size=12, test_size=12)
+    shares = made(root=str(csv_dir), seed=0, look_back=6, val_size=0.25, test_size=0.25)
+    for split in ("train", "val", "test"):
+        assert original(counted, counted.splits[split].tensors["y"]) == original(
+            shares, shares.splits[split].tensors["y"])
+    assert original(counted, counted.splits["test"].tensors["y"]) == VALUES[36:48]
+
+
 def test_many_to_many_scores_each_split_on_its_own_months(csv_dir):
     dm = made(
         root=str(csv_dir),
@@ -74,9 +84,9 @@ def test_many_to_many_scores_each_split_on_its_own_months(csv_dir):
         target="many_to_many",
         look_back=6,
         horizon=1,
-        val_fraction=0.25,
-        test_fraction=0.25,
-        scaling="standard",
+        val_size=0.25,
+        test_size=0.25,
+        scale="standard",
     )
     assert dm.spec.layout == Layout("sequence", "aligned")
     train = torch.tensor(VALUES[:24], dtype=torch.float64)

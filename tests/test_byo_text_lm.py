@@ -35,7 +35,7 @@ def test_contiguous_split_and_train_only_vocabulary(tmp_path):
     path = tmp_path / "book.txt"
     path.write_text("ab" * 90 + "zz" * 5 + "ab" * 5)  # 200 characters, 'z' only in val
     dm = datamodule("text_lm",
-                    path=str(path), val_fraction=0.05, test_fraction=0.05, seq_len=4, seed=0)
+                    path=str(path), val_size=0.05, test_size=0.05, seq_len=4, seed=0)
     assert "z" not in dm.spec.input_vocab
     assert dm.splits["val"].tensors["x"][0].tolist() == [1] * 9  # <unk> for the unseen 'z'
     assert len(dm.splits["train"].tensors["x"][0]) == 179

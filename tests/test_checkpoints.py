@@ -9,9 +9,10 @@ import sys
 import pytest
 import torch
 from conftest import compose_train, run_cli, train_quick
+from omegaconf import OmegaConf
 
 from zoo.atomic_file import AtomicCheckpointIO, write_atomically
-from zoo.checkpoints import load_run
+from zoo.checkpoints import CONFIG_KEY, LoadedRun, load_run
 from zoo.errors import ZooError
 from zoo.run_record import write_record
 from zoo.training import build_trainer, train
@@ -112,3 +113,48 @@ def test_metrics_json_is_written_atomically(tmp_path, monkeypatch):
     with pytest.raises(SystemExit):
         write_record(tmp_path / "metrics.json", status="failed")
     assert '"ok"' in (tmp_path / "metrics.json").read_text()
+
+
+# saved data configs of runs recorded before the data options were renamed, and what they read
+# as now (eng_fra's max_length kept "fewer than N" words, max_len keeps "at most N")
+OLD_DATA = {
+    "eng_fra": ({"max_length": 10, "reverse": True, "val_fraction": 0.1, "test_fraction": 0.1},
+                {"max_len": 9, "swap_columns": True, "val_size": 0.1, "test_size": 0.1}),
+    "airline": ({"scaling": "standard", "val_fraction": 0.165, "test_fraction": 0.165},
+                {"scale": "standard", "val_size": 0.165, "test_size": 0.165}),
+    "mnist": ({"val_split": 5000}, {"val_size": 5000}),
+    "addition": ({"reverse": True}, {"reverse": True}),  # addition's reverse keeps its name
+}
+MODULES = {"eng_fra": "eng_fra.EngFra", "airline": "airline.Airline", "mnist": "mnist.Mnist",
+           "addition": "addition.Addition"}
+
+
+def _old_config(name: str) -> dict:
+    data = {"_target_": f"zoo.data.{MODULES[name]}", "name": name, "seed": "${seed}",
+            **OLD_DATA[name][0]}
+    return {"seed": 3, "paths": {"output_dir": "elsewhere"}, "data": data}
+
+
+@pytest.mark.parametrize("name", sorted(OLD_DATA))
+@pytest.mark.parametrize("where", ["run folder", "checkpoint"])
+def test_a_run_recorded_before_the_renames_loads_in_todays_spelling(tmp_path, name, where):
+    run = tmp_path / "run"
+    (run / ".hydra").mkdir(parents=True)
+    if where == "run folder":
+        OmegaConf.save(OmegaConf.create(_old_config(name)), run / ".hydra" / "config.yaml")
+        loaded = LoadedRun(None, run / "checkpoints" / "last.ckpt", run, {})
+    else:
+        loaded = LoadedRun(None, tmp_path / "lone.ckpt", None, {CONFIG_KEY: _old_config(name)})
+    data = loaded.config().data
+    old, new = OLD_DATA[name]
+    assert {k: data[k] for k in new} == new
+    assert not (set(old) - set(new)) & set(data)
+    assert data.seed == 3  # the rest as it was, resolved
+
+
+def test_an_old_name_in_the_overrides_of_an_old_run_names_its_new_spelling(tmp_path):
+    loaded = LoadedRun(None, tmp_path / "lone.ckpt", None, {CONFIG_KEY: _old_config("eng_fra")})
+    assert loaded.config(["data.val_size=0.2"]).data.val_size == 0.2
+    with pytest.raises(ZooError, match=r"^data\.max_length was renamed data\.max_len \(.*\); "
+                                       r"write data\.max_len=11\.$"):
+        loaded.config(["data.max_length=12"])

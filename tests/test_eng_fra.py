@@ -86,9 +86,9 @@ def test_tutorial_filters_keep_short_pairs_starting_with_a_prefix(fra_zip):
         root=str(fra_zip.parent),
         seed=0,
         prefixes=TUTORIAL,
-        max_length=10,
-        val_fraction=0.2,
-        test_fraction=0.2,
+        max_len=9,
+        val_size=0.2,
+        test_size=0.2,
     )
     spec = dm.spec
     assert spec.layout == Layout("sequence", "sequence")
@@ -110,20 +110,40 @@ def test_tutorial_filters_keep_short_pairs_starting_with_a_prefix(fra_zip):
     assert len(got) == len(words)
 
 
-def test_no_filters_keep_every_pair_and_reverse_swaps_the_sides(fra_zip):
+def test_no_filters_keep_every_pair_and_swap_columns_swaps_the_sides(fra_zip):
     options = dict(
         root=str(fra_zip),
         seed=0,
         prefixes=None,
-        max_length=None,
-        val_fraction=0.1,
-        test_fraction=0.1,
+        max_len=None,
+        val_size=0.1,
+        test_size=0.1,
     )
-    forward, backward = made(**options), made(**options, reverse=True)
+    forward, backward = made(**options), made(**options, swap_columns=True)
     assert sum(len(s) for s in forward.splits.values()) == len(LINES)
     swapped = [(y, x) for x, y in pairs(forward, "train")]
     assert pairs(backward, "train") == swapped
     assert ("go .", "va !") in pairs(forward) and ("va !", "go .") in pairs(backward)
+
+
+def test_split_sizes_may_be_counts_of_pairs(fra_zip):
+    """data.val_size/test_size: 2 pairs each is the same seeded cut as a fifth of 10 each."""
+    options = dict(root=str(fra_zip), seed=0, prefixes=None, max_len=None)
+    counted, shares = made(**options, val_size=2, test_size=2), made(**options, val_size=0.2,
+                                                                      test_size=0.2)
+    for split in ("train", "val", "test"):
+        assert pairs(counted, split) == pairs(shares, split)
+    assert [len(counted.splits[s]) for s in ("train", "val", "test")] == [6, 2, 2]
+
+
+def test_max_len_keeps_sides_of_at_most_that_many_words(fra_zip):
+    """max_len=N keeps a pair whose longer side has N words (the tutorial's MAX_LENGTH = 10,
+    "fewer than 10", is max_len=9). The longest pair has a 13-word French side; "we re late ."
+    and "he is a teacher ." have 5 words on one side."""
+    options = dict(root=str(fra_zip), seed=0, prefixes=None, val_size=0.1, test_size=0.1)
+    kept = {n: sum(len(s) for s in made(**options, max_len=n).splits.values())
+            for n in (4, 5, 12, 13)}
+    assert kept == {4: len(LINES) - 3, 5: len(LINES) - 1, 12: len(LINES) - 1, 13: len(LINES)}
 
 
 def test_character_level_and_min_freq(fra_zip):
@@ -131,9 +151,9 @@ def test_character_level_and_min_freq(fra_zip):
         root=str(fra_zip),
         seed=0,
         prefixes=None,
-        max_length=None,
-        val_fraction=0.1,
-        test_fraction=0.1,
+        max_len=None,
+        val_size=0.1,
+        test_size=0.1,
     )
     chars = made(**options, level="char")
     assert chars.spec.tokenization.level == "char" and chars.spec.tokenization.join == ""
@@ -146,7 +166,7 @@ def test_character_level_and_min_freq(fra_zip):
 
 def test_a_plain_fra_txt_is_read_too(tmp_path):
     (tmp_path / "fra.txt").write_text("\n".join(LINES) + "\n", encoding="utf-8")
-    dm = made(root=str(tmp_path), seed=0, prefixes=None, max_length=None)
+    dm = made(root=str(tmp_path), seed=0, prefixes=None, max_len=None)
     assert sum(len(s) for s in dm.splits.values()) == len(LINES)
 
 
@@ -157,7 +177,7 @@ def test_a_line_without_a_tab_is_named(tmp_path):
 
 
 def test_filters_that_leave_nothing_say_what_to_loosen(fra_zip):
-    with pytest.raises(ZooError, match="loosen data.max_length/data.prefixes"):
+    with pytest.raises(ZooError, match="loosen data.max_len/data.prefixes"):
         datamodule("eng_fra", root=str(fra_zip), seed=0, prefixes=["zz "]).setup()
 
 
@@ -169,7 +189,7 @@ def test_without_root_it_downloads_the_anki_zip(monkeypatch, fra_zip, tmp_path):
         return fra_zip
 
     monkeypatch.setattr("zoo.data.seed_source.fetch", fetch)
-    dm = made(seed=0, cache_dir=str(tmp_path / "cache"), prefixes=None, max_length=None)
+    dm = made(seed=0, cache_dir=str(tmp_path / "cache"), prefixes=None, max_len=None)
     assert sum(len(s) for s in dm.splits.values()) == len(LINES)
     assert calls == [(URL, "fra-eng.zip")]
 
@@ -180,13 +200,13 @@ def test_missing_local_copy_says_where_it_looked(tmp_path):
 
 
 def test_shared_copy_with_the_tutorial_filters(shared_data):
-    dm = made(root=str(shared_data / "eng-fra"), seed=0, prefixes=TUTORIAL, max_length=10)
+    dm = made(root=str(shared_data / "eng-fra"), seed=0, prefixes=TUTORIAL, max_len=9)
     assert sum(len(s) for s in dm.splits.values()) == 10922
 
 
 @pytest.mark.slow
 def test_shared_copy_has_142787_pairs(shared_data):
-    dm = made(root=str(shared_data / "eng-fra"), seed=0, prefixes=None, max_length=None)
+    dm = made(root=str(shared_data / "eng-fra"), seed=0, prefixes=None, max_len=None)
     assert sum(len(s) for s in dm.splits.values()) == 142787
 
 

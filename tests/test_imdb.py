@@ -158,7 +158,7 @@ def test_keras_npz_ranks_become_the_same_ids(tmp_path):
 
 def test_val_split_is_carved_from_train(tmp_path):
     root = write_acl_imdb(tmp_path)
-    a, b = (imdb(root, tmp_path / str(i), val_split=2, seed=1) for i in range(2))
+    a, b = (imdb(root, tmp_path / str(i), val_size=2, seed=1) for i in range(2))
     assert (len(a.splits["train"]), len(a.splits["val"]), len(a.splits["test"])) == (3, 2, 2)
     assert rows(a.splits["val"]) == rows(b.splits["val"])
     together = sorted(rows(a.splits["train"]) + rows(a.splits["val"]))

@@ -48,7 +48,7 @@ def write_mnist(folder: Path, gz: bool = True, seed: int = 0) -> dict[str, np.nd
 
 
 def mnist(root, tmp_path, cls=Mnist, **options) -> Mnist:
-    options.setdefault("val_split", 10)
+    options.setdefault("val_size", 10)
     dm = datamodule(cls, cache_dir=str(tmp_path / "cache"), root=str(root) if root else None,
                     **options)
     dm.setup()
@@ -64,7 +64,7 @@ def test_read_idx_plain_and_gzipped(tmp_path):
 
 def test_rows_pixels_and_permuted_modes(tmp_path):
     arrays = write_mnist(tmp_path / "raw")
-    rows = mnist(tmp_path / "raw", tmp_path, mode="rows", val_split=0)
+    rows = mnist(tmp_path / "raw", tmp_path, mode="rows", val_size=0)
     test = rows.splits["test"].tensors
     assert test["x"].shape == (N_TEST, 28, 28) and test["x"].dtype == torch.float32
     expected = torch.from_numpy(arrays["test_images"]).float() / 255
@@ -73,12 +73,12 @@ def test_rows_pixels_and_permuted_modes(tmp_path):
     assert rows.spec.input_size == 28 and rows.spec.target_size == 10
     assert rows.splits["val"] is rows.splits["test"]
 
-    pixels = mnist(tmp_path / "raw", tmp_path, mode="pixels", val_split=0)
+    pixels = mnist(tmp_path / "raw", tmp_path, mode="pixels", val_size=0)
     assert pixels.spec.input_size == 1
     assert torch.equal(pixels.splits["test"].tensors["x"], expected.reshape(N_TEST, 784, 1))
 
     perms = [
-        mnist(tmp_path / "raw", tmp_path, mode="permuted", seed=s, val_split=0) for s in (0, 0, 1)
+        mnist(tmp_path / "raw", tmp_path, mode="permuted", seed=s, val_size=0) for s in (0, 0, 1)
     ]
     x = [p.splits["test"].tensors["x"][..., 0] for p in perms]
     flat = expected.reshape(N_TEST, 784)
@@ -93,9 +93,9 @@ def test_rows_pixels_and_permuted_modes(tmp_path):
 
 def test_validation_is_carved_from_train_with_the_seed(tmp_path):
     arrays = write_mnist(tmp_path / "raw")
-    a = mnist(tmp_path / "raw", tmp_path, val_split=10, seed=3)
-    b = mnist(tmp_path / "raw", tmp_path / "other", val_split=10, seed=3)
-    c = mnist(tmp_path / "raw", tmp_path, val_split=0.25, seed=4)
+    a = mnist(tmp_path / "raw", tmp_path, val_size=10, seed=3)
+    b = mnist(tmp_path / "raw", tmp_path / "other", val_size=10, seed=3)
+    c = mnist(tmp_path / "raw", tmp_path, val_size=0.25, seed=4)
     assert (len(a.splits["train"]), len(a.splits["val"]), len(a.splits["test"])) == (30, 10, 12)
     assert torch.equal(a.splits["val"].tensors["x"], b.splits["val"].tensors["x"])
     assert len(c.splits["val"]) == 10 and not torch.equal(
@@ -106,13 +106,13 @@ def test_validation_is_carved_from_train_with_the_seed(tmp_path):
     assert torch.equal(
         torch.sort(both.flatten(1), 0).values, torch.sort(train.flatten(1), 0).values
     )
-    with pytest.raises(ZooError, match="val_split=40"):
-        mnist(tmp_path / "raw", tmp_path, val_split=40)
+    with pytest.raises(ZooError, match="val_size=40"):
+        mnist(tmp_path / "raw", tmp_path, val_size=40)
 
 
 def test_plain_files_and_torchvision_layout(tmp_path):
     arrays = write_mnist(tmp_path / "data" / "MNIST" / "raw", gz=False)
-    dm = mnist(tmp_path / "data", tmp_path, val_split=0)
+    dm = mnist(tmp_path / "data", tmp_path, val_size=0)
     assert torch.equal(dm.splits["test"].tensors["y"], torch.from_numpy(arrays["test_labels"]))
 
 
@@ -165,7 +165,7 @@ def test_download_from_a_mirror_is_verified(tmp_path, monkeypatch):
     try:
         monkeypatch.setattr(Mnist, "mirrors", (f"http://127.0.0.1:{server.server_address[1]}/",))
         monkeypatch.setattr(Mnist, "md5", md5)
-        dm = mnist(None, tmp_path, val_split=0)
+        dm = mnist(None, tmp_path, val_size=0)
         assert torch.equal(dm.splits["test"].tensors["y"], torch.from_numpy(arrays["test_labels"]))
         downloaded = sorted(
             p.name for p in (tmp_path / "cache" / "downloads" / "mnist").glob("*.gz")
@@ -173,7 +173,7 @@ def test_download_from_a_mirror_is_verified(tmp_path, monkeypatch):
         assert downloaded == sorted(stem + ".gz" for stem in FILES.values())
         monkeypatch.setattr(Mnist, "md5", {**md5, "test_labels": "0" * 32})
         with pytest.raises(ZooError, match="does not match its published checksum"):
-            mnist(None, tmp_path / "again", val_split=0)
+            mnist(None, tmp_path / "again", val_size=0)
         assert not (
             tmp_path / "again" / "cache" / "downloads" / "mnist" / "t10k-labels-idx1-ubyte.gz"
         ).exists()
@@ -192,13 +192,13 @@ def test_offline_without_root_says_where_it_looked(tmp_path, monkeypatch):
 def test_fashion_mnist_is_found_in_a_system_folder(tmp_path, monkeypatch):
     arrays = write_mnist(tmp_path / "usr-share", seed=5)
     monkeypatch.setattr(FashionMnist, "system_dirs", (str(tmp_path / "usr-share"),))
-    dm = mnist(None, tmp_path, cls=FashionMnist, name="fashion_mnist", val_split=0)
+    dm = mnist(None, tmp_path, cls=FashionMnist, name="fashion_mnist", val_size=0)
     assert torch.equal(dm.splits["test"].tensors["y"], torch.from_numpy(arrays["test_labels"]))
     assert dm.spec.target_vocab[9] == "Ankle boot"
 
 
 def test_shared_mnist_copy(shared_data, tmp_path):
-    dm = mnist(shared_data / "mnist", tmp_path, val_split=5000)
+    dm = mnist(shared_data / "mnist", tmp_path, val_size=5000)
     sizes = {s: len(d) for s, d in dm.splits.items()}
     assert sizes == {"train": 55000, "val": 5000, "test": 10000}
     labels = torch.cat([dm.splits["train"].tensors["y"], dm.splits["val"].tensors["y"]])
@@ -211,6 +211,6 @@ def test_debian_fashion_mnist_copy(tmp_path):
     folder = Path(FashionMnist.system_dirs[0])
     if not folder.is_dir():
         pytest.skip("dataset-fashion-mnist is not installed")
-    dm = mnist(None, tmp_path, cls=FashionMnist, name="fashion_mnist", val_split=0)
+    dm = mnist(None, tmp_path, cls=FashionMnist, name="fashion_mnist", val_size=0)
     assert (len(dm.splits["train"]), len(dm.splits["test"])) == (60000, 10000)
     assert torch.bincount(dm.splits["test"].tensors["y"]).tolist() == [1000] * 10

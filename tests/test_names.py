@@ -66,8 +66,8 @@ def decode(ids, vocab):
 
 
 def test_classify_reads_a_folder_with_a_stratified_split(names_dir):
-    dm = datamodule("names", root=str(names_dir), task="classify", seed=0, val_fraction=0.2,
-                    test_fraction=0.2)
+    dm = datamodule("names", root=str(names_dir), task="classify", seed=0, val_size=0.2,
+                    test_size=0.2)
     spec = dm.spec
     assert spec.layout == Layout("sequence", "single")
     assert (spec.input_kind, spec.target_kind) == ("tokens", "class")
@@ -155,10 +155,10 @@ def test_a_file_that_is_not_utf8_is_named_with_its_line(names_dir):
         datamodule("names", root=str(names_dir), seed=0).setup()
 
 
-def test_fractions_that_leave_no_training_split_are_refused(names_dir):
-    with pytest.raises(ZooError, match=r"val_fraction=0\.6 and test_fraction=0\.5 must"):
-        datamodule("names", root=str(names_dir), seed=0, val_fraction=0.6,
-                   test_fraction=0.5).setup()
+def test_sizes_that_leave_no_training_split_are_refused(names_dir):
+    with pytest.raises(ZooError, match=r"val_size=0\.6 and test_size=0\.5 must"):
+        datamodule("names", root=str(names_dir), seed=0, val_size=0.6,
+                   test_size=0.5).setup()
 
 
 def test_layout_follows_the_task_at_compose_time(tmp_path):

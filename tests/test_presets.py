@@ -22,7 +22,7 @@ FASHION = Path("/usr/share/datasets/fashion-mnist")
 # the source's settings, as the composed config must hold them (a subset of the config)
 EXPECTED = {
     "keras_imdb_bilstm": """
-        data: {name: imdb, num_words: 20000, maxlen: 200, truncating: pre, val_split: 0,
+        data: {name: imdb, num_words: 20000, maxlen: 200, truncating: pre, val_size: 0,
                batch_size: 32}
         topology: {name: many_to_one, embedding_dim: 128, embedding_init_range: 0.05,
                    summary: last, head: {units: []}}
@@ -33,7 +33,7 @@ EXPECTED = {
         callbacks: {model_checkpoint: {monitor: null}}
         optimized_metric: val/acc""",
     "keras_imdb_bilstm_dense": """
-        data: {name: imdb, num_words: 10000, maxlen: 200, val_split: 0, batch_size: 32}
+        data: {name: imdb, num_words: 10000, maxlen: 200, val_size: 0, batch_size: 32}
         topology: {embedding_dim: 128, head: {units: [128], activation: relu}}
         cell: {kind: lstm, hidden_size: 128, num_layers: 1}
         direction: {bidirectional: true}
@@ -68,7 +68,7 @@ EXPECTED = {
         topology: {name: one_to_many, condition: input, head: {dropout: 0.1}}""",
     "shakespeare_charlm": """
         data: {name: shakespeare, seq_len: 50, batch_size: 50, stateful: true,
-               val_fraction: 0.05, test_fraction: 0}
+               val_size: 0.05, test_size: 0}
         cell: {kind: lstm, hidden_size: 128, num_layers: 2, dropout: 0.0, forget_bias: 1.0}
         topology: {name: many_to_many}
         optimizer: {_target_: torch.optim.RMSprop, lr: 2.0e-3, alpha: 0.95}
@@ -84,7 +84,7 @@ EXPECTED = {
         optimizer: {_target_: torch.optim.Adam, lr: 1.0e-3}
         trainer: {max_epochs: 30}""",
     "eng_fra_attention": """
-        data: {name: eng_fra, reverse: true, max_length: 10, batch_size: 32}
+        data: {name: eng_fra, swap_columns: true, max_len: 9, batch_size: 32}
         cell: {kind: gru, hidden_size: 128}
         topology: {name: seq2seq, attention: bahdanau, embedding_dim: 128,
                    embedding_dropout: 0.1}
@@ -93,7 +93,7 @@ EXPECTED = {
         bleu: true
         bleu_beam: 5""",
     "airline_gru": """
-        data: {name: airline, look_back: 1, batch_size: 1, scaling: minmax}
+        data: {name: airline, look_back: 1, batch_size: 1, scale: minmax}
         cell: {kind: gru, hidden_size: 4}
         topology: {name: many_to_one}
         trainer: {max_epochs: 100}

@@ -46,7 +46,7 @@ def runs(tmp_path_factory) -> dict:
         "one_to_many": f"data=names data.root={names} data.task=generate topology=one_to_many "
         "logger=csv trainer.max_epochs=2 callbacks.samples.max_len=12",
         "language_model": f"data=shakespeare data.root={text} data.seq_len=16 "
-        "data.batch_size=4 data.val_fraction=0.2 data.test_fraction=0.2 topology=many_to_many",
+        "data.batch_size=4 data.val_size=0.2 data.test_size=0.2 topology=many_to_many",
         "seq2seq": f"data=eng_fra data.root={pairs} data.prefixes=null topology=seq2seq",
         "many_to_one": "data=adding data.T=5 data.n_train=32 data.n_val=16 data.n_test=16",
     }

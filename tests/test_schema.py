@@ -14,7 +14,7 @@ from omegaconf import OmegaConf
 
 from zoo.cli.config_dir import config_dir
 from zoo.cli.errors import explain
-from zoo.config.check import check_config
+from zoo.config.check import HELD_OUT, RENAMED, check_config
 
 CONF = Path(config_dir())
 GROUPS = ("data", "cell", "direction", "topology", "optimizer", "scheduler", "trainer",
@@ -156,3 +156,66 @@ def test_every_knob_that_changes_results_is_in_the_composed_config():
     for key in ("data.bucket", "data.eval_batch_size", "data.num_workers", "cell.init",
                 "direction.merge", "topology.summary", "optimizer.betas", "trainer.precision"):
         assert OmegaConf.select(cfg, key, default="absent") != "absent", key
+
+
+# an old value per renamed option, and what the sentence tells the user to write instead
+OLD_VALUES = {"val_fraction": (0.2, "0.2"), "test_fraction": (0.2, "0.2"),
+              "val_split": (100, "100"), "max_length": (10, "9"), "reverse": ("true", "true"),
+              "scaling": ("standard", "standard")}
+OLD_NAMES = [(entry, option) for entry in RENAMED for option in entry.data]
+
+
+def test_every_renamed_option_has_an_old_value_here():
+    assert {entry.old for entry in RENAMED} == set(OLD_VALUES)
+
+
+@pytest.mark.parametrize(("entry", "option"), OLD_NAMES,
+                         ids=[f"{o}.{e.old}" for e, o in OLD_NAMES])
+def test_an_old_option_name_fails_naming_its_new_spelling(entry, option):
+    given, written = OLD_VALUES[entry.old]
+    expected = (f"data.{entry.old} was renamed data.{entry.new} ({entry.means}); "
+                f"write data.{entry.new}={written}.")
+    assert compose_error(CONF, [f"data={option}", f"data.{entry.old}={given}"]) == expected
+    assert compose_error(CONF, [f"data={option}", f"+data.{entry.old}={given}"]) == expected
+    assert compose_error(CONF, [f"data={option}", f"data.{entry.new}={written}"]) == ""
+
+
+def test_the_renamed_sentence_reads_as_the_readme_says():
+    assert compose_error(CONF, ["data=names", "data.val_fraction=0.2"]) == (
+        "data.val_fraction was renamed data.val_size (a count, or a fraction below 1); "
+        "write data.val_size=0.2.")
+    assert compose_error(CONF, ["data=eng_fra", "data.max_length=10"]).endswith(
+        "write data.max_len=9.")
+
+
+def test_zoo_train_prints_the_renamed_sentence_and_exits_2(tmp_path):
+    proc = run_cli("zoo-train", "data=names", "data.val_fraction=0.2", cwd=tmp_path, check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "error: data.val_fraction was renamed data.val_size (a count, or a fraction below 1); "
+        "write data.val_size=0.2.")
+
+
+def test_an_old_name_in_a_users_own_yaml_names_its_new_spelling(conf_copy):
+    (conf_copy / "data" / "mine.yaml").write_text(
+        "defaults:\n  - /schema/data/names@_here_\n  - _self_\nval_fraction: 0.3\n")
+    assert compose_error(conf_copy, ["data=mine"]).startswith(
+        "data.val_fraction was renamed data.val_size (a count, or a fraction below 1)")
+    (conf_copy / "data" / "plain.yaml").write_text(
+        "_target_: zoo.data.airline.Airline\nname: plain\nscaling: standard\n")
+    assert compose_error(conf_copy, ["data=plain"]).endswith("write data.scale=standard.")
+
+
+def test_a_name_renamed_for_one_dataset_keeps_its_meaning_elsewhere():
+    assert compose_error(CONF, ["data=addition", "data.reverse=false"]) == ""
+    assert "is not a key of data (ParallelTextData)" in compose_error(
+        CONF, ["data=parallel_text", "data.reverse=true"])
+    assert "did you mean scale?" in compose_error(CONF, ["data=csv", "data.scaling=minmax"])
+
+
+@pytest.mark.parametrize("size", ["data.val_size=200", "data.test_size=200"])
+def test_a_split_size_is_a_count_or_a_fraction_for_every_held_out_option(size):
+    for option in HELD_OUT:
+        assert compose_error(CONF, [f"data={option}", size]) == "", option
+    assert "data.val_size=-1 is out of range" in compose_error(CONF, ["data=names",
+                                                                      "data.val_size=-1"])

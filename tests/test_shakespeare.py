@@ -37,7 +37,7 @@ def test_spec_is_a_causal_character_model_over_every_character(text_file):
 
 
 def test_splits_are_contiguous_and_targets_are_the_next_character(text_file):
-    dm = datamodule("shakespeare", root=str(text_file), seed=0, val_fraction=0.1, test_fraction=0.1)
+    dm = datamodule("shakespeare", root=str(text_file), seed=0, val_size=0.1, test_size=0.1)
     dm.setup()
     parts = []
     for split in ("train", "val", "test"):
@@ -50,7 +50,7 @@ def test_splits_are_contiguous_and_targets_are_the_next_character(text_file):
 
 def test_stateful_batches_continue_each_others_streams(text_file):
     dm = datamodule("shakespeare",
-                    root=str(text_file), seed=0, batch_size=4, seq_len=10, val_fraction=0.1)
+                    root=str(text_file), seed=0, batch_size=4, seq_len=10, val_size=0.1)
     dm.setup()
     stream = dm.splits["train"].tensors["x"][0]
     batches = list(dm.train_dataloader())
@@ -81,8 +81,8 @@ def test_stateless_chunks_are_shuffled_independent_examples(text_file):
     assert val.equal(dm.splits["val"].tensors["x"][0][: len(val) * 10].view(-1, 10))
 
 
-def test_zero_test_fraction_tests_on_the_val_text(text_file):
-    dm = datamodule("shakespeare", root=str(text_file), seed=0, val_fraction=0.05, test_fraction=0)
+def test_zero_test_size_tests_on_the_val_text(text_file):
+    dm = datamodule("shakespeare", root=str(text_file), seed=0, val_size=0.05, test_size=0)
     dm.setup()
     assert dm.splits["test"].tensors["x"].equal(dm.splits["val"].tensors["x"])
 
@@ -117,8 +117,8 @@ def test_stateful_training_learns_a_repeating_text(tmp_path):
         f"data.root={tmp_path}",
         "data.batch_size=8",
         "data.seq_len=25",
-        "data.val_fraction=0.1",
-        "data.test_fraction=0.1",
+        "data.val_size=0.1",
+        "data.test_size=0.1",
         "topology=many_to_many",
         "cell.hidden_size=32",
         "trainer.max_epochs=4",

@@ -43,10 +43,10 @@ def test_contiguous_split_keeps_the_order():
 @pytest.mark.parametrize(
     ("val", "test", "words"),
     [
-        (0.6, 0.5, "val_fraction=0.6 and test_fraction=0.5 must leave examples for training"),
-        (10, 0, "val_fraction=10 must leave examples for training"),
-        (1.5, 0.1, "data.val_fraction=1.5 is not a count or a fraction"),
-        (0.1, -1, "data.test_fraction=-1 is not a count or a fraction"),
+        (0.6, 0.5, "val_size=0.6 and test_size=0.5 must leave examples for training"),
+        (10, 0, "val_size=10 must leave examples for training"),
+        (1.5, 0.1, "data.val_size=1.5 is not a count or a fraction"),
+        (0.1, -1, "data.test_size=-1 is not a count or a fraction"),
     ],
 )
 def test_splits_that_do_not_fit_are_refused(val, test, words):

@@ -18,6 +18,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from zoo.config.check import renamed_error, renamed_in, translate_renamed
 from zoo.errors import ZooError
 from zoo.spec import Spec
 from zoo.task import SequenceTask
@@ -108,7 +109,8 @@ class LoadedRun:
         """The run's composed config with `overrides` (Hydra syntax) applied, resolved.
 
         From the run folder's .hydra/config.yaml when there is one, so paths resolve where the
-        run now lies; otherwise from the config stored in the checkpoint."""
+        run now lies; otherwise from the config stored in the checkpoint. A run recorded before
+        data options were renamed (zoo.config.check.RENAMED) has them in today's spelling."""
         saved = self.run_dir / ".hydra" / "config.yaml" if self.run_dir else None
         if saved is not None and saved.is_file():
             cfg = OmegaConf.load(saved)
@@ -120,6 +122,7 @@ class LoadedRun:
                 f"{self.ckpt_path} holds no run config and lies outside a run "
                 "folder; keep it in RUN/checkpoints/ so RUN/.hydra/ can be read."
             )
+        translate_renamed(cfg.get("data"))
         apply_overrides(cfg, overrides)
         try:
             OmegaConf.resolve(cfg)
@@ -141,6 +144,10 @@ def apply_overrides(cfg: DictConfig, overrides: list[str]) -> None:
         if override.is_sweep_override() or override.is_delete():
             raise ZooError(f"{override.input_line}: give one value per key here.")
         if not override.is_add() and OmegaConf.select(cfg, key, default=_ABSENT) is _ABSENT:
+            entry = renamed_in(cfg.get("data"), key.removeprefix("data.")) \
+                if key.startswith("data.") else None
+            if entry is not None:
+                raise renamed_error(key, entry, override.value())
             raise ZooError(
                 f"{key} is not a key of the run's config; check the spelling, or "
                 f"write +{override.input_line} to add it."

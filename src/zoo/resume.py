@@ -20,6 +20,7 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from zoo.checkpoints import load_checkpoint
+from zoo.config.check import translate_override
 from zoo.errors import ZooError
 
 MULTIRUN = ("-m", "--multirun")
@@ -70,8 +71,17 @@ def resume_args(args: list[str]) -> list[str]:
     last = readable_checkpoint(last)
     given = [a for a in args if _key(a) not in ("ckpt_path", "hydra.run.dir")]
     keys = {_key(a) for a in given}
-    kept = [o for o in OmegaConf.load(saved) if _key(o) not in keys | {"ckpt_path"}]
+    kept = [o for o in recorded_overrides(run) if _key(o) not in keys | {"ckpt_path"}]
     return [*kept, *given, f"ckpt_path={last.resolve()}", f"hydra.run.dir={run.resolve()}"]
+
+
+def recorded_overrides(run: Path) -> list[str]:
+    """RUN's own command-line overrides, with data options renamed since it was recorded in
+    today's spelling (zoo.config.check.RENAMED; its .hydra/config.yaml says which data)."""
+    overrides = list(OmegaConf.load(run / ".hydra" / "overrides.yaml"))
+    config = run / ".hydra" / "config.yaml"
+    data = OmegaConf.load(config).get("data") if config.is_file() else None
+    return [translate_override(str(o), data) for o in overrides]
 
 
 def refuse_a_used_folder(run: Path) -> None:

@@ -49,7 +49,7 @@ class SequenceTask(pl.LightningModule):
         # corpus BLEU of greedy decodes (val, test) and of beam search (test)
         scored = ("val", "test", "test_beam") if bleu_beam > 1 else ("val", "test")
         self.bleu = torch.nn.ModuleDict(
-            {name: CorpusBleu(self.spec) for name in scored} if bleu else {})
+            {name: CorpusBleu(self.spec) for name in scored}) if bleu else {}
 
     def forward(self, batch, state=None):
         return self.model(batch, state)

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
 
-from zoo.config.check import did_you_mean, unknown_key
+from zoo.config.check import NO_VALUE, did_you_mean, unknown_key
 from zoo.errors import ZooError
 
 
@@ -47,6 +48,18 @@ def _where(exc: BaseException) -> str:
     return f" (in {found.group(1)}.yaml)" if found and "override" not in found.group(0) else ""
 
 
+def _given(exc: BaseException, key: str):
+    """The value the command line gave `key`, from Hydra's "use +key=value" hint (parsed
+    with Hydra's own grammar), if it says so."""
+    found = re.search(rf"use \+{re.escape(key)}=(.*)$", str(exc), flags=re.M)
+    if not found:
+        return NO_VALUE
+    try:
+        return OverridesParser.create().parse_override(f"k={found.group(1)}").value()
+    except HydraException:
+        return found.group(1)
+
+
 def _type_name(annotation) -> str:
     return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
 
@@ -64,8 +77,9 @@ def explain(exc: BaseException) -> str | None:
         if dataclasses.is_dataclass(schema):
             valid = [f.name for f in dataclasses.fields(schema)]
             owner = f"{cause.full_key.rpartition('.')[0] or 'the config'} ({schema.__name__})"
-            return f"{unknown_key(cause.full_key, key, valid, owner)}".rstrip(".") \
-                + f"{_where(exc)}."
+            error = unknown_key(cause.full_key, key, valid, owner, schema,
+                                _given(exc, cause.full_key))
+            return f"{error}".rstrip(".") + f"{_where(exc)}."
     if isinstance(cause, ValidationError) and cause.full_key:
         reason = str(cause.msg).strip().splitlines()[0].rstrip(".")
         if cause.object_type is not None and dataclasses.is_dataclass(cause.object_type):

@@ -1,19 +1,115 @@
 """The checks that run on a composed config before anything is built: keys that a `+key=`
 slipped past the schema, values left `???`, the `knob()` choices and ranges, and the
-keywords of every `_target_` that no schema types (callbacks, loggers, a scheduler)."""
+keywords of every `_target_` that no schema types (callbacks, loggers, a scheduler).
+
+`RENAMED` is the one list of data options that were renamed (one name per idea across the
+datasets): an old name given now fails with the sentence naming its new spelling, and a run
+recorded before the rename has its saved config translated (`translate_renamed`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
 import inspect
+from collections.abc import Callable
 from numbers import Number
 
+from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.utils import get_method
-from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 from omegaconf.errors import ValidationError
 
+from zoo.config.data import DATA_SCHEMAS
 from zoo.errors import ZooError
+
+SIZE = "a count, or a fraction below 1"
+HELD_OUT = ("names", "shakespeare", "eng_fra", "airline", "csv", "text_classification",
+            "tagging", "parallel_text", "text_lm")  # the data options that had *_fraction
+NO_VALUE = object()  # no value known (a key in a file Hydra was merging)
+
+
+def _same(value):
+    return value
+
+
+def _fewer_than(value):
+    """eng_fra's max_length kept "fewer than N" words (0 or null: no limit); max_len keeps
+    "at most N" (null: no limit)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value
+    return value - 1 if value else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Renamed:
+    old: str
+    new: str
+    means: str  # what the new option holds, for the sentence
+    data: tuple[str, ...]  # the data options (conf/data/<name>.yaml) that had the old name
+    value: Callable = _same  # the old value in the new option's terms
+
+
+RENAMED = (
+    Renamed("val_fraction", "val_size", SIZE, HELD_OUT),
+    Renamed("test_fraction", "test_size", SIZE, HELD_OUT),
+    Renamed("val_split", "val_size", SIZE, ("mnist", "fashion_mnist", "imdb")),
+    Renamed("max_length", "max_len", "at most N words; max_length meant fewer than N",
+            ("eng_fra",), _fewer_than),
+    Renamed("reverse", "swap_columns", "true: translate French into English", ("eng_fra",)),
+    Renamed("scaling", "scale", "minmax, standard or none, as data=csv", ("airline",)),
+)
+
+
+def renamed(schema, key: str) -> Renamed | None:
+    """The entry of `RENAMED` for `key` in the data schema `schema` (its option's `name`)."""
+    option = schema.name if schema in DATA_SCHEMAS.values() else None
+    return next((r for r in RENAMED if r.old == key and option in r.data), None)
+
+
+def _shown(value) -> str:
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return str(value)
+
+
+def renamed_error(path: str, entry: Renamed, value=NO_VALUE) -> ZooError:
+    new = f"{path.rpartition('.')[0]}.{entry.new}".lstrip(".")
+    write = new if value is NO_VALUE else f"{new}={_shown(entry.value(value))}"
+    return ZooError(f"{path} was renamed {new} ({entry.means}); write {write}"
+                    f"{' instead' if value is NO_VALUE else ''}.")
+
+
+def renamed_in(data, key: str) -> Renamed | None:
+    """The entry of `RENAMED` for `key` in a composed or saved `data` node (by its target)."""
+    if not isinstance(data, DictConfig) or data._is_none() or data._is_missing():
+        return None
+    return renamed(_schema_for("data", data), key)
+
+
+def translate_renamed(data) -> None:
+    """A run's saved `data` config (recorded before the rename) in today's spelling, in place:
+    each old key of its option becomes the new one, its value translated."""
+    for key in list(data.keys()) if isinstance(data, DictConfig) else ():
+        entry = renamed_in(data, key)
+        if entry is not None and entry.new not in data:
+            value = data._get_node(key)._value()
+            with open_dict(data):
+                data[entry.new] = entry.value(value)
+                del data[key]
+
+
+def translate_override(override: str, data) -> str:
+    """A recorded command-line override (`data.val_fraction=0.2`) in today's spelling, for
+    the run whose saved config holds `data`; any other override as it is."""
+    head, sep, raw = override.partition("=")
+    key = head.lstrip("+~")
+    entry = renamed_in(data, key.removeprefix("data.")) if key.startswith("data.") else None
+    if entry is None:
+        return override
+    if entry.value is not _same and sep:
+        parsed = OverridesParser.create().parse_override(override).value()
+        raw = _shown(entry.value(parsed))
+    return f"{head.replace(key, f'data.{entry.new}')}{sep}{raw}"
 
 
 def did_you_mean(key: str, valid) -> str:
@@ -21,7 +117,13 @@ def did_you_mean(key: str, valid) -> str:
     return f"did you mean {close[0]}? " if close else ""
 
 
-def unknown_key(path: str, key: str, valid, owner: str) -> ZooError:
+def unknown_key(path: str, key: str, valid, owner: str, schema=None,
+                value=NO_VALUE) -> ZooError:
+    """The sentence for `path`, not a key of `owner`: its new spelling when `RENAMED` lists
+    it for `schema`, else the closest valid key and the list of them."""
+    entry = renamed(schema, key)
+    if entry is not None:
+        return renamed_error(path, entry, value)
     keys = ", ".join(k for k in valid if not k.startswith("_"))
     return ZooError(f"{path} is not a key of {owner}; {did_you_mean(key, valid)}"
                     f"its keys are: {keys}.")
@@ -59,7 +161,7 @@ def _check_schema_node(node: DictConfig, path: str, schema) -> None:
     for key in node:
         full = f"{path}.{key}" if path else str(key)
         if key not in fields:
-            raise unknown_key(full, key, fields, owner)
+            raise unknown_key(full, key, fields, owner, schema, node._get_node(key)._value())
         if OmegaConf.is_missing(node, key):
             raise ZooError(f"{full} has no value; set it on the command line ({full}=...) "
                            "or in the config that selects it.")
@@ -117,7 +219,8 @@ def _type_as(node: DictConfig, schema, group: str) -> None:
     valid = [f.name for f in dataclasses.fields(schema)]
     for key in node:
         if key not in valid:
-            raise unknown_key(f"{group}.{key}", key, valid, f"{group} ({schema.__name__})")
+            raise unknown_key(f"{group}.{key}", key, valid, f"{group} ({schema.__name__})",
+                              schema, node._get_node(key)._value())
     try:
         OmegaConf.merge(OmegaConf.structured(schema), node)
     except ValidationError as exc:

@@ -14,7 +14,9 @@ from omegaconf import II
 
 from zoo.config.fields import knob
 
-FRACTION = {"low": 0.0, "below": 1.0}
+# a split size: a count of examples (a whole number >= 1) or a fraction below 1; 0 holds out
+# none (what that means is the datamodule's); zoo.data.split.held_out reads it
+SIZE = {"low": 0}
 LEVELS = ("word", "char")
 
 
@@ -82,9 +84,9 @@ class LocalCopy(DataConfig):
 
 
 @dataclass
-class Fractions(DataConfig):
-    val_fraction: float = knob(**FRACTION)
-    test_fraction: float = knob(**FRACTION)
+class SplitSizes(DataConfig):
+    val_size: Any = knob(**SIZE)
+    test_size: Any = knob(**SIZE)
 
 
 @dataclass
@@ -92,7 +94,7 @@ class MnistData(LocalCopy):
     _target_: str = "zoo.data.mnist.Mnist"
     name: str = "mnist"
     mode: str = knob(choices=("rows", "pixels", "permuted"))
-    val_split: Any = knob(low=0)  # a count of images, or a fraction of train below 1
+    val_size: Any = knob(**SIZE)  # carved from train; 0: validate on the test set
 
 
 @dataclass
@@ -104,11 +106,11 @@ class ImdbData(LocalCopy):
     truncating: str = knob(choices=("pre", "post"))
     padding: str = knob(choices=("pre", "post"))
     index_from: int = knob(low=0)
-    val_split: Any = knob(low=0)
+    val_size: Any = knob(**SIZE)  # carved from train; 0: validate on the test set
 
 
 @dataclass
-class NamesData(LocalCopy, Fractions):
+class NamesData(LocalCopy, SplitSizes):
     _target_: str = "zoo.data.names.Names"
     name: str = "names"
     task: str = knob(choices=("classify", "generate"))
@@ -116,7 +118,7 @@ class NamesData(LocalCopy, Fractions):
 
 
 @dataclass
-class ShakespeareData(LocalCopy, Fractions):
+class ShakespeareData(LocalCopy, SplitSizes):
     _target_: str = "zoo.data.shakespeare.Shakespeare"
     name: str = "shakespeare"
     seq_len: int = knob(low=1)
@@ -124,29 +126,29 @@ class ShakespeareData(LocalCopy, Fractions):
 
 
 @dataclass
-class EngFraData(LocalCopy, Fractions):
+class EngFraData(LocalCopy, SplitSizes):
     _target_: str = "zoo.data.eng_fra.EngFra"
     name: str = "eng_fra"
     level: str = knob(choices=LEVELS)
-    reverse: bool = knob()
+    swap_columns: bool = knob()
     normalize: bool = knob()
-    max_length: int | None = knob(low=1)
+    max_len: int | None = knob(low=1)
     prefixes: list[str] | None = knob()
     min_freq: int = knob(low=1)
 
 
 @dataclass
-class AirlineData(LocalCopy, Fractions):
+class AirlineData(LocalCopy, SplitSizes):
     _target_: str = "zoo.data.airline.Airline"
     name: str = "airline"
     target: str = knob(choices=("many_to_one", "many_to_many"))
     look_back: int = knob(low=1)
     horizon: int = knob(low=0)
-    scaling: str = knob(choices=("minmax", "standard", "none"))
+    scale: str = knob(choices=("minmax", "standard", "none"))
 
 
 @dataclass
-class OwnFiles(Fractions):
+class OwnFiles(SplitSizes):
     # a file, a folder, or {train: ..., val: ..., test: ...}
     path: Any = knob()
 

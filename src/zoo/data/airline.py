@@ -88,10 +88,7 @@ class Airline(SequenceDataModule):
         opt = self.options
         target = opt["target"]
         layout = self.layout(opt)
-        val_fraction, test_fraction = (
-            opt["val_fraction"],
-            opt["test_fraction"],
-        )
+        val_size, test_size = opt["val_size"], opt["test_size"]
         look_back, horizon = opt["look_back"], opt["horizon"]
         offsets = target_offsets(target, look_back, horizon)
         series = read_series(self.sources()[0])
@@ -100,9 +97,9 @@ class Airline(SequenceDataModule):
                 f"a series of {len(series)} values is too short for data.look_back="
                 f"{look_back} and data.horizon={horizon}; make them smaller."
             )
-        bounds = split_indices("airline", len(series), val_fraction, test_fraction)
+        bounds = split_indices("airline", len(series), val_size, test_size)
         train = series[bounds["train"].start : bounds["train"].stop, None]
-        fitted = fit_scaler(opt["scaling"], train, "scaling")
+        fitted = fit_scaler(opt["scale"], train, "scale")
         shift, scale = (float(t[0]) for t in fitted)
         scaled = ((series - shift) / scale).float()
         splits = {}
@@ -112,7 +109,8 @@ class Airline(SequenceDataModule):
         require_nonempty(
             "airline",
             {s: len(d) for s, d in splits.items()},
-            "use a smaller data.look_back or data.horizon, or larger fractions",
+            "use a smaller data.look_back or data.horizon, or larger "
+            "data.val_size/data.test_size",
         )
         spec = Spec(
             layout,

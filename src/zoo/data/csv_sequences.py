@@ -11,7 +11,7 @@ sequence are ignored, as a spreadsheet pads them). With `features_per_step: F` e
 F values is one step of F features.
 `target: class` maps the labels to class ids (sorted, numerically when they are numbers; the
 names are kept in `Spec.target_vocab`); `target: value` regresses the label as a number.
-Train/val/test are a seeded shuffle cut by `val_fraction`/`test_fraction`.
+Train/val/test are a seeded shuffle cut by `val_size`/`test_size`.
 
 `format: series` -- one long time series, one row per time step, one column per feature:
 
@@ -177,7 +177,7 @@ class CsvSequences(SequenceDataModule):
             for split, found in self._tables([opts["label_column"]]).items()
         }
         splits = assign_splits(
-            "csv", parts, opts["val_fraction"], opts["test_fraction"], self.seed
+            "csv", parts, opts["val_size"], opts["test_size"], self.seed
         )
         train_steps = torch.cat([torch.tensor(steps) for steps, _ in splits["train"]])
         shift, factor = fit_scaler(scale, train_steps, "scale")
@@ -221,10 +221,10 @@ class CsvSequences(SequenceDataModule):
                 f"data.look_back={look_back}, data.horizon={horizon} and "
                 f"data.stride={stride} must be at least 1, 0 and 1 for data=csv."
             )
-        fractions = {"val": opts["val_fraction"], "test": opts["test_fraction"]}
+        sizes = {"val": opts["val_size"], "test": opts["test_size"]}
         keys = [*(opts["columns"] or []), opts["target_column"]]
         tables = self._tables(keys)
-        cut = {s: 0 if s in tables else f for s, f in fractions.items()}
+        cut = {s: 0 if s in tables else f for s, f in sizes.items()}
         segments = []  # (features, target, split, start row, stop row)
         for split, found in tables.items():
             for table in found:

@@ -2,10 +2,11 @@
 `English<TAB>French[<TAB>attribution]`) for seq2seq translation.
 
 The PyTorch seq2seq tutorial's preparation is the default: fold to ASCII, lowercase, split
-punctuation off (`normalize`), keep pairs whose sides have fewer than `max_length` words and
-whose English side starts with one of `prefixes` ("i am ", "he is", ...). The English side is
-the source unless `reverse: true` (the tutorial translates French to English). Vocabularies
-are built on the training split (`min_freq`); the target ends with <eos>.
+punctuation off (`normalize`), keep pairs whose sides have at most `max_len` words (counted
+in words at either `level`; the tutorial's MAX_LENGTH = 10, "fewer than 10", is `max_len: 9`)
+and whose English side starts with one of `prefixes` ("i am ", "he is", ...). The English
+side is the source unless `swap_columns: true` (the tutorial translates French to English).
+Vocabularies are built on the training split (`min_freq`); the target ends with <eos>.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from zoo.data.padding import padded
 from zoo.data.seed_source import source_file
 from zoo.data.split import require_nonempty, split_indices
 from zoo.data.text_file import decode_text
+from zoo.data.tokenize import token_limit
 from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec, Tokenization
@@ -74,19 +76,19 @@ def read_pairs(source: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def short(text: str, max_length: int | None) -> bool:
-    return not max_length or len(text.split()) < max_length
+def short(text: str, max_len: int | None) -> bool:
+    return max_len is None or len(text.split()) <= max_len
 
 
-def filtered(pairs, clean, max_length: int | None, prefixes: tuple[str, ...] | None):
-    """The tutorial's filterPair on cleaned pairs: both sides shorter than `max_length`
-    words, English starting with one of `prefixes` (None keeps every pair). English is
-    cleaned and tested first, so most French sentences are never cleaned."""
+def filtered(pairs, clean, max_len: int | None, prefixes: tuple[str, ...] | None):
+    """The tutorial's filterPair on cleaned pairs: both sides at most `max_len` words
+    (its MAX_LENGTH minus one), English starting with one of `prefixes` (None keeps every
+    pair). English is cleaned and tested first, so most French sentences are never cleaned."""
     for eng, fra in pairs:
         eng = clean(eng)
-        if short(eng, max_length) and (not prefixes or eng.startswith(prefixes)):
+        if short(eng, max_len) and (not prefixes or eng.startswith(prefixes)):
             fra = clean(fra)
-            if short(fra, max_length):
+            if short(fra, max_len):
                 yield eng, fra
 
 
@@ -117,19 +119,19 @@ class EngFra(SequenceDataModule):
             raise ZooError(
                 f"data.level={level!r} is not known for data=eng_fra; choose one of {LEVELS}."
             )
-        val_fraction, test_fraction = opt["val_fraction"], opt["test_fraction"]
+        val_size, test_size = opt["val_size"], opt["test_size"]
         prefixes = tuple(opt["prefixes"]) if opt["prefixes"] else None
         clean = normalize if opt["normalize"] else str.strip
         pairs = list(
-            filtered(read_pairs(self.sources()[0]), clean, opt["max_length"], prefixes)
+            filtered(read_pairs(self.sources()[0]), clean, token_limit(opt["max_len"]), prefixes)
         )
-        if opt["reverse"]:
+        if opt["swap_columns"]:
             pairs = [(f, e) for e, f in pairs]
-        split = split_indices("eng_fra", len(pairs), val_fraction, test_fraction, self.seed)
+        split = split_indices("eng_fra", len(pairs), val_size, test_size, self.seed)
         require_nonempty(
             "eng_fra",
             {s: len(i) for s, i in split.items()},
-            "loosen data.max_length/data.prefixes or give more pairs",
+            "loosen data.max_len/data.prefixes or give more pairs",
         )
         tokens = str.split if level == "word" else list
         src = [tokens(s) for s, _ in pairs]

@@ -12,7 +12,7 @@ reviews to their last 200 words). `padding` is accepted for the same reason but 
 nothing: sequences are stored first-aligned with their real lengths, which the models use
 (packing, masked pooling), so Keras's `pre` padding and `post` padding give the same result
 here; see `padding`. Validation is the test set, as in the Keras example, unless
-`val_split` carves it from the training reviews.
+`val_size` carves it from the training reviews.
 
 Sources, see `imdb_reader`: `data.root` (an aclImdb/ folder, a .tar.gz holding one, or Keras's
 imdb.npz, each with imdb_word_index.json beside it if available) is read without network
@@ -96,7 +96,7 @@ class Imdb(SequenceDataModule):
                 dtype=np.int32,
             )
             splits[split] = TensorSequences(x, torch.tensor(labels[split]), x_len=lengths)
-        carve_val("imdb", splits, self.options["val_split"], self.seed)
+        carve_val("imdb", splits, self.options["val_size"], self.seed)
         spec = Spec(
             Layout("sequence", "single"),
             "tokens",

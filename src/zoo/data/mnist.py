@@ -3,7 +3,7 @@
 `mode` turns an image into a sequence: `rows` (28 steps of 28 features, a row at a time),
 `pixels` (784 steps of 1 feature, sequential MNIST; Le et al. 2015) or `permuted` (the pixels
 in one fixed random order drawn from the seed, permuted MNIST). Validation is carved from the
-training images (`val_split`, seeded); test is the official test set.
+training images (`val_size`, seeded); test is the official test set.
 
 Files come from `data.root` (a folder with the four IDX files, gzipped or not; torchvision's
 `<root>/MNIST/raw` layout works too), else from a system copy (Debian's `dataset-fashion-mnist`
@@ -128,7 +128,7 @@ class Mnist(SequenceDataModule):
                     "do not hold matching images and labels; replace them."
                 )
             splits[split] = TensorSequences(self._as_sequences(images, mode), labels.long())
-        carve_val(self.dataset_name, splits, self.options["val_split"], self.seed)
+        carve_val(self.dataset_name, splits, self.options["val_size"], self.seed)
         features = splits["train"].tensors["x"].size(-1)
         spec = Spec(
             Layout("sequence", "single"),

@@ -96,8 +96,8 @@ class Names(SequenceDataModule):
     def build(self):
         task = self.options["task"]
         layout = self.layout(self.options)
-        val_fraction = self.options["val_fraction"]
-        test_fraction = self.options["test_fraction"]
+        val_size = self.options["val_size"]
+        test_size = self.options["test_size"]
         by_language = read_names(self.sources()[0])
         languages = sorted(by_language)
         names, labels = [], []
@@ -108,12 +108,12 @@ class Names(SequenceDataModule):
                     names.append(name)
                     labels.append(label)
         split = split_indices(
-            "names", len(labels), val_fraction, test_fraction, self.seed, groups=labels
+            "names", len(labels), val_size, test_size, self.seed, groups=labels
         )
         require_nonempty(
             "names",
             {s: len(i) for s, i in split.items()},
-            "give more names or larger data.val_fraction/data.test_fraction",
+            "give more names or larger data.val_size/data.test_size",
         )
         train_names = [names[i] for i in split["train"]]
         if task == "classify":

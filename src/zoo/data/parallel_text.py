@@ -86,8 +86,8 @@ class ParallelText(SequenceDataModule):
         splits = assign_splits(
             "parallel_text",
             parts,
-            opts["val_fraction"],
-            opts["test_fraction"],
+            opts["val_size"],
+            opts["test_size"],
             self.seed,
         )
         size, freq = opts["max_size"], opts["min_freq"]

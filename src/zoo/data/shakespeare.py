@@ -2,7 +2,7 @@
 (karpathy/char-rnn: 1,115,394 characters, 65 distinct).
 
 The text is cut in order into train, val and test (char-rnn: 95% / 5%, no test; here
-`test_fraction: 0` tests on the val text). With `stateful: true` each split is laid out as
+`test_size: 0` tests on the val text). With `stateful: true` each split is laid out as
 `batch_size` parallel streams and served in order, so the hidden state is carried from one
 chunk to the next (truncated BPTT, reset each epoch); with `stateful: false` the chunks are
 independent examples, shuffled for training. The vocabulary is every character of the file.
@@ -52,19 +52,19 @@ class Shakespeare(SequenceDataModule):
         return [self._source]
 
     def build(self):
-        val_fraction = self.options["val_fraction"]
-        test_fraction = self.options["test_fraction"]
+        val_size = self.options["val_size"]
+        test_size = self.options["test_size"]
         text = read_text(self.sources()[0])
         vocab = Vocabulary.build([text], specials=(PAD, UNK))
         ids = torch.tensor(vocab.encode(text), dtype=torch.long)
-        bounds = split_indices("shakespeare", len(ids), val_fraction, test_fraction)
-        if not test_fraction:
+        bounds = split_indices("shakespeare", len(ids), val_size, test_size)
+        if not test_size:
             bounds["test"] = bounds["val"]
         # each part's last character is only a target, so a part needs two to hold one step
         require_nonempty(
             "shakespeare",
             {s: len(b) - 1 for s, b in bounds.items()},
-            "use a longer text or larger data.val_fraction/data.test_fraction",
+            "use a longer text or larger data.val_size/data.test_size",
         )
         splits = {s: shifted_stream(ids[b.start : b.stop].clone()) for s, b in bounds.items()}
         spec = Spec(

@@ -8,10 +8,10 @@
   the groups taken in sorted order, so every split keeps the groups' proportions;
 - contiguous (no seed): in order, train first, then val, then test (streams, time series).
 
-`val` and `test` are each a count of examples (a whole number >= 1) or a fraction in (0, 1),
-rounded to the nearest count (per group when stratified; over the whole pool at least one);
-0 or None holds out none. Shuffled splits list their indices in file order, contiguous ones
-are `range`s.
+`val` and `test` (every datamodule's `data.val_size` and `data.test_size`) are each a count
+of examples (a whole number >= 1) or a fraction in (0, 1), rounded to the nearest count (per
+group when stratified; over the whole pool at least one); 0 or None holds out none.
+Shuffled splits list their indices in file order, contiguous ones are `range`s.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from zoo.data.batches import TensorSequences
 from zoo.errors import ZooError
 
 SPLITS = ("train", "val", "test")
-FRACTIONS = ("val_fraction", "test_fraction")
+SIZES = ("val_size", "test_size")
 
 
 def held_out(amount, n: int, name: str, option: str) -> int:
@@ -48,7 +48,7 @@ def split_indices(
     seed: int | None = None,
     groups: Sequence | None = None,
     *,
-    options: tuple[str, str] = FRACTIONS,
+    options: tuple[str, str] = SIZES,
 ) -> dict[str, Sequence[int]]:
     """The indices of each split among `n` examples: contiguous without a seed, else shuffled
     with it, within each group of `groups` (one key per example) when given. No examples
@@ -88,14 +88,14 @@ def split_indices(
     return {s: sorted(v) for s, v in found.items()}
 
 
-def carve_val(name: str, splits: dict[str, TensorSequences], val_split, seed: int) -> None:
-    """`splits["val"]`: `val_split` examples (a count or a fraction) drawn from the training
-    split with the seed, or the test split itself when `val_split` is 0 or null."""
-    if not val_split:
+def carve_val(name: str, splits: dict[str, TensorSequences], val_size, seed: int) -> None:
+    """`splits["val"]`: `val_size` examples (a count or a fraction) drawn from the training
+    split with the seed, or the test split itself when `val_size` is 0 or null."""
+    if not val_size:
         splits["val"] = splits["test"]
         return
     train = splits["train"].tensors
-    cut = split_indices(name, len(splits["train"]), val_split, 0, seed, options=("val_split", ""))
+    cut = split_indices(name, len(splits["train"]), val_size, 0, seed)
     for split in ("train", "val"):
         idx = torch.tensor(cut[split], dtype=torch.long)
         splits[split] = TensorSequences(**{k: v[idx] for k, v in train.items()})
@@ -123,6 +123,6 @@ def assign_splits(name: str, parts: dict[str, list], val, test, seed: int | None
         if not found[split]:
             raise ZooError(
                 f"data={name}: the {split} split is empty; give more data or raise "
-                f"data.{split}_fraction."
+                f"data.{split}_size."
             )
     return found

@@ -121,8 +121,8 @@ class Tagging(SequenceDataModule):
         splits = assign_splits(
             "tagging",
             parts,
-            opts["val_fraction"],
-            opts["test_fraction"],
+            opts["val_size"],
+            opts["test_size"],
             self.seed,
         )
         vocab = Vocabulary.build(

@@ -103,8 +103,8 @@ class TextClassification(SequenceDataModule):
         splits = assign_splits(
             "text_classification",
             parts,
-            opts["val_fraction"],
-            opts["test_fraction"],
+            opts["val_size"],
+            opts["test_size"],
             self.seed,
         )
         vocab = Vocabulary.build(

@@ -2,7 +2,7 @@
 
 Any UTF-8 text file (a folder: its files in name order, joined by line breaks) is split into
 characters or words (`level`) and cut in order into train, val and test (train first, test
-last) by `val_fraction`/`test_fraction`, unless separate files are given. The vocabulary
+last) by `val_size`/`test_size`, unless separate files are given. The vocabulary
 comes from the training text only (`max_size`, `min_freq`; other tokens become <unk>).
 
 Each split is stored as one stream and cut into chunks of `seq_len` + 1 tokens, the input
@@ -55,15 +55,15 @@ class TextLM(SequenceDataModule):
         splits = assign_splits(
             "text_lm",
             parts,
-            opts["val_fraction"],
-            opts["test_fraction"],
+            opts["val_size"],
+            opts["test_size"],
             seed=None,
         )
         for split, tokens in splits.items():
             if len(tokens) < 2:
                 raise ZooError(
                     f"data=text_lm: the {split} text has {plural(len(tokens), 'token')}, too "
-                    "few for one step; give more text or a larger fraction."
+                    "few for one step; give more text or a larger data.val_size/data.test_size."
                 )
         vocab = Vocabulary.build(
             [splits["train"]],
