@@ -16,19 +16,14 @@ import zipfile
 from pathlib import Path
 
 from zoo.data.ascii_fold import to_ascii
-from zoo.data.base import SequenceDataModule
-from zoo.data.batches import TensorSequences
-from zoo.data.padding import padded
+from zoo.data.parallel_text import ParallelText
 from zoo.data.seed_source import source_file
-from zoo.data.split import require_nonempty, split_indices
 from zoo.data.text_file import decode_text
 from zoo.data.tokenize import token_limit
-from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
-from zoo.spec import Layout, Spec, Tokenization
+from zoo.spec import Tokenization
 
 URL = "https://www.manythings.org/anki/fra-eng.zip"  # updated over time: no fixed checksum
-LAYOUT = Layout("sequence", "sequence")
 LEVELS = ("word", "char")
 PUNCTUATION = re.compile(r"([.!?])")
 NOT_LETTERS = re.compile(r"[^a-zA-Z.!?]+")
@@ -92,14 +87,13 @@ def filtered(pairs, clean, max_len: int | None, prefixes: tuple[str, ...] | None
                 yield eng, fra
 
 
-class EngFra(SequenceDataModule):
-    cacheable = True
+class EngFra(ParallelText):
+    """`data=parallel_text` over the Tatoeba file: its own reader (the zip, the tutorial's
+    cleaning and filter, words split at spaces), splits, vocabularies and Spec from there."""
 
-    @classmethod
-    def layout(cls, cfg) -> Layout:
-        return LAYOUT
+    FIXED = {"lowercase": False, "max_size": None}
 
-    def sources(self) -> list[Path]:
+    def pair_paths(self) -> dict[str, Path]:
         if not hasattr(self, "_source"):
             self._source = source_file(
                 "eng_fra",
@@ -110,53 +104,26 @@ class EngFra(SequenceDataModule):
                 self.cache_dir,
                 filename="fra-eng.zip",
             )
-        return [self._source]
+        return {"all": self._source}
 
-    def build(self):
-        opt = self.options
-        level = opt["level"]
+    def read_examples(self, path: Path, opts) -> list:
+        level = opts["level"]
         if level not in LEVELS:
             raise ZooError(
                 f"data.level={level!r} is not known for data=eng_fra; choose one of {LEVELS}."
             )
-        val_size, test_size = opt["val_size"], opt["test_size"]
-        prefixes = tuple(opt["prefixes"]) if opt["prefixes"] else None
-        clean = normalize if opt["normalize"] else str.strip
-        pairs = list(
-            filtered(read_pairs(self.sources()[0]), clean, token_limit(opt["max_len"]), prefixes)
-        )
-        if opt["swap_columns"]:
+        prefixes = tuple(opts["prefixes"]) if opts["prefixes"] else None
+        clean = normalize if opts["normalize"] else str.strip
+        pairs = list(filtered(read_pairs(path), clean, token_limit(opts["max_len"]), prefixes))
+        if opts["swap_columns"]:
             pairs = [(f, e) for e, f in pairs]
-        split = split_indices("eng_fra", len(pairs), val_size, test_size, self.seed)
-        require_nonempty(
-            "eng_fra",
-            {s: len(i) for s, i in split.items()},
-            "loosen data.max_len/data.prefixes or give more pairs",
-        )
+        if not pairs:
+            raise ZooError(
+                "data=eng_fra: the train split is empty; loosen data.max_len/data.prefixes or "
+                "give more pairs."
+            )
         tokens = str.split if level == "word" else list
-        src = [tokens(s) for s, _ in pairs]
-        tgt = [tokens(t) for _, t in pairs]
-        min_freq = opt["min_freq"]
-        src_vocab = Vocabulary.build(
-            (src[i] for i in split["train"]), specials=(PAD, UNK), min_freq=min_freq
-        )
-        tgt_vocab = Vocabulary.build((tgt[i] for i in split["train"]), min_freq=min_freq)
-        eos = tgt_vocab.id(EOS)
-        splits = {}
-        for name, indices in split.items():
-            x, x_len = padded([src_vocab.encode(src[i]) for i in indices])
-            y, y_len = padded([tgt_vocab.encode(tgt[i]) + [eos] for i in indices])
-            splits[name] = TensorSequences(x, y, x_len=x_len, y_len=y_len)
-        spec = Spec(
-            LAYOUT,
-            "tokens",
-            len(src_vocab),
-            "tokens",
-            len(tgt_vocab),
-            bos_id=tgt_vocab.id(BOS),
-            eos_id=eos,
-            input_vocab=src_vocab.tokens,
-            target_vocab=tgt_vocab.tokens,
-            tokenization=Tokenization(level, normalize="eng_fra" if opt["normalize"] else None),
-        )
-        return spec, splits
+        return [(tokens(s), tokens(t)) for s, t in pairs]
+
+    def tokenization(self, opts) -> Tokenization:
+        return Tokenization(opts["level"], normalize="eng_fra" if opts["normalize"] else None)

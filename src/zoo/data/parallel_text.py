@@ -12,6 +12,10 @@ more than `max_len` tokens on either side are dropped. Source and target have se
 vocabularies built from the training split (`max_size`, `min_freq`); each target ends with
 <eos> (the model prepends <bos> itself). `swap_columns: true` swaps the two sides. Train/val/test
 are a seeded shuffle of the pairs unless separate files are given.
+
+A built-in corpus (`data=eng_fra`) is this datamodule with its own `pair_paths` (where the
+file comes from), `read_examples` (its reading and filtering), `tokenization` and `FIXED`
+options.
 """
 
 from __future__ import annotations
@@ -61,30 +65,44 @@ def read_pairs(path: Path, tokens_of, swap: bool, max_len: int | None) -> list:
 
 class ParallelText(SequenceDataModule):
     cacheable = True
+    FIXED: dict = {}  # options a built-in dataset fixes instead of taking them from its config
 
     @classmethod
     def layout(cls, cfg) -> Layout:
         return LAYOUT
 
+    @property
+    def dataset_name(self) -> str:
+        return self.options.get("name") or "parallel_text"
+
+    def pair_paths(self) -> dict[str, Path]:
+        """`{"all": file or folder}` or the separate split files."""
+        return source_paths(self.dataset_name, self.options["path"])
+
     def sources(self):
-        return list(source_paths("parallel_text", self.options["path"]).values())
+        return list(self.pair_paths().values())
+
+    def read_examples(self, path: Path, opts) -> list:
+        """(source tokens, target tokens) of every pair kept from `path` (a file or folder)."""
+        tokens_of = tokenizer(opts["level"], bool(opts["lowercase"]))
+        swap, max_len = bool(opts["swap_columns"]), token_limit(opts["max_len"])
+        files = files_in(path) if path.is_dir() else [path]
+        pairs = [p for f in files for p in read_pairs(f, tokens_of, swap, max_len)]
+        if not pairs:
+            raise ZooError(
+                f"data={self.dataset_name}: no pair of {path} is within "
+                f"data.max_len={max_len} tokens; raise data.max_len."
+            )
+        return pairs
+
+    def tokenization(self, opts) -> Tokenization:
+        return Tokenization(opts["level"], bool(opts["lowercase"]))
 
     def build(self):
-        opts = self.options
-        level = opts["level"]
-        tokens_of = tokenizer(level, bool(opts["lowercase"]))
-        swap, max_len = bool(opts["swap_columns"]), token_limit(opts["max_len"])
-        parts = {}
-        for split, path in source_paths("parallel_text", opts["path"]).items():
-            files = files_in(path) if path.is_dir() else [path]
-            parts[split] = [p for f in files for p in read_pairs(f, tokens_of, swap, max_len)]
-            if not parts[split]:
-                raise ZooError(
-                    f"data=parallel_text: no pair of {path} is within "
-                    f"data.max_len={max_len} tokens; raise data.max_len."
-                )
+        opts = {**self.FIXED, **self.options}
+        parts = {split: self.read_examples(path, opts) for split, path in self.pair_paths().items()}
         splits = assign_splits(
-            "parallel_text",
+            self.dataset_name,
             parts,
             opts["val_size"],
             opts["test_size"],
@@ -112,6 +130,6 @@ class ParallelText(SequenceDataModule):
             eos_id=eos,
             input_vocab=source.tokens,
             target_vocab=target.tokens,
-            tokenization=Tokenization(level, bool(opts["lowercase"])),
+            tokenization=self.tokenization(opts),
         )
         return spec, data

@@ -107,15 +107,20 @@ def require_nonempty(name: str, sizes: dict[str, int], hint: str) -> None:
             raise ZooError(f"data={name}: the {split} split is empty; {hint}.")
 
 
-def assign_splits(name: str, parts: dict[str, list], val, test, seed: int | None) -> dict:
+def assign_splits(name: str, parts: dict[str, list], val, test, seed: int | None,
+                  test_from_val: bool = False) -> dict:
     """train/val/test lists from `parts`: `all` (one source cut three ways) or `train` plus any
-    of `val`/`test` from separate files, which win; only the others are cut from the pool."""
+    of `val`/`test` from separate files, which win; only the others are cut from the pool.
+    `test_from_val`: the test split is the val split (none is cut for it)."""
     pool = parts["all"] if "all" in parts else parts["train"]
     cut = split_indices(
         name, len(pool), 0 if "val" in parts else val, 0 if "test" in parts else test, seed
     )
     found = {}
     for split in SPLITS:
+        if split == "test" and test_from_val:
+            found[split] = found["val"]
+            continue
         separate = split in parts and split != "train"
         found[split] = list(parts[split]) if separate else [pool[i] for i in cut[split]]
         if separate and not found[split]:

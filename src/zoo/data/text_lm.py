@@ -11,9 +11,14 @@ being the first `seq_len` and the target the same chunk shifted by one. With
 `stateful: true` (char-rnn style) each split is laid out as `batch_size` parallel streams
 served in order, and the hidden state is carried from one chunk to the next (truncated BPTT).
 The layout is causal, so a bidirectional model is refused when the config is composed.
+
+A built-in text (`data=shakespeare`) is this datamodule with its file found elsewhere
+(`text_paths`), fixed options in `FIXED` and the class switches below.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import torch
 
@@ -32,41 +37,55 @@ LAYOUT = Layout("sequence", "aligned", causal=True)
 
 class TextLM(SequenceDataModule):
     cacheable = True
+    FIXED: dict = {}  # options a built-in text fixes instead of taking them from its config
+    vocab_from_all = False  # the vocabulary from every token read (char-rnn), not train only
+    test_on_val = False  # test_size 0 tests on the val text instead of being refused
 
     @classmethod
     def layout(cls, cfg) -> Layout:
         return LAYOUT
 
     @property
+    def dataset_name(self) -> str:
+        return self.options.get("name") or "text_lm"
+
+    @property
     def stateful(self) -> bool:
         return bool(self.options["stateful"])
 
+    def text_paths(self) -> dict[str, Path]:
+        """`{"all": file or folder}` or the separate split files."""
+        return source_paths(self.dataset_name, self.options["path"])
+
     def sources(self):
-        return list(source_paths("text_lm", self.options["path"]).values())
+        return list(self.text_paths().values())
 
     def build(self):
-        opts = self.options
+        opts = {**self.FIXED, **self.options}
         level = opts["level"]
         tokens_of = tokenizer(level, bool(opts["lowercase"]))
         parts = {}
-        for split, path in source_paths("text_lm", opts["path"]).items():
+        for split, path in self.text_paths().items():
             files = files_in(path) if path.is_dir() else [path]
             parts[split] = tokens_of("\n".join(read_text(f) for f in files))
+        test_on_val = self.test_on_val and "test" not in parts and not opts["test_size"]
         splits = assign_splits(
-            "text_lm",
+            self.dataset_name,
             parts,
             opts["val_size"],
             opts["test_size"],
             seed=None,
+            test_from_val=test_on_val,
         )
         for split, tokens in splits.items():
             if len(tokens) < 2:
                 raise ZooError(
-                    f"data=text_lm: the {split} text has {plural(len(tokens), 'token')}, too "
-                    "few for one step; give more text or a larger data.val_size/data.test_size."
+                    f"data={self.dataset_name}: the {split} text has "
+                    f"{plural(len(tokens), 'token')}, too few for one step; give more text or a "
+                    "larger data.val_size/data.test_size."
                 )
         vocab = Vocabulary.build(
-            [splits["train"]],
+            parts.values() if self.vocab_from_all else [splits["train"]],
             specials=(PAD, UNK),
             max_size=opts["max_size"],
             min_freq=opts["min_freq"],
@@ -91,5 +110,5 @@ class TextLM(SequenceDataModule):
     def _batches(self, split: str, train: bool):
         size = self.batch_size if train else self.eval_batch_size
         seq_len = int(self.options["seq_len"])
-        return stream_batches("text_lm", self.splits[split], size, seq_len, self.stateful,
-                              train, drop_last=False)
+        return stream_batches(self.dataset_name, self.splits[split], size, seq_len,
+                              self.stateful, train, drop_last=self.drop_last if train else False)
