@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import math
 import shutil
+import statistics
 import sys
 from pathlib import Path
 
@@ -93,6 +94,9 @@ def _row(preset: str, meta: dict) -> tuple[str, list[str]]:
         threads = {r.record.get("threads") for r in runs}
         wall = f"{min(walls):.0f}-{max(walls):.0f} s" if len(walls) > 1 else f"{walls[0]:.0f} s"
         wall += f" ({', '.join(map(str, sorted(threads, key=str)))} thr.)"
+        epochs = [s for r in runs for s in r.record.get("epoch_s", [])]
+        if epochs:
+            wall += f"<br>{statistics.median(epochs):.0f} s per epoch (median)"
     line = (f"| `{preset}` | {meta['source']} | {measured} | {seeds} | {n} | {verdict} | {wall} "
             f"| `{meta['command']}` |")
     return line, [f"**`{preset}`**: {text}" for text in notes]

@@ -32,6 +32,7 @@ def test_run_folder_holds_config_checkpoints_logs_and_metrics(tmp_path):
     assert set(record) >= {"metrics", "seed", "choices", "overrides", "git_sha", "versions",
                            "wall_s", "params", "machine"}
     assert record["machine"]["cores"] >= 1 and record["machine"]["cpu"]
+    assert len(record["epoch_s"]) == 2 and all(0 < s < record["wall_s"] for s in record["epoch_s"])
     assert {"val/mse", "test/mse", "test/loss"} <= set(record["metrics"])
     assert record["choices"]["cell"] == "lstm" and record["choices"]["data"] == "adding"
     assert "data.T=20" in record["overrides"]

@@ -18,6 +18,7 @@ from zoo.best_metric import choose_best_metric
 from zoo.callbacks.baselines import Baselines
 from zoo.callbacks.divergence import DivergenceGuard
 from zoo.callbacks.epoch_lines import for_output
+from zoo.callbacks.epoch_times import EpochTimes
 from zoo.callbacks.rng_state import RngState
 from zoo.callbacks.run_config import RunConfig
 from zoo.checkpoints import find_checkpoint, load_checkpoint
@@ -58,7 +59,7 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
 
 def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
     loggers = instantiate_all(cfg.logger)
-    callbacks = [*instantiate_all(cfg.callbacks), RunConfig(_plain(cfg)), RngState(),
+    callbacks = [*instantiate_all(cfg.callbacks), RunConfig(_plain(cfg)), RngState(), EpochTimes(),
                  DivergenceGuard(), Baselines()]
     # Lightning refuses these callbacks when the trainer turns their feature off
     refused = [] if loggers else [LearningRateMonitor]
@@ -100,6 +101,8 @@ def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tupl
         if cfg.train:
             trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
             record.update(smoke_fields(smoke_reason(cfg.trainer) or cut_by_max_steps(trainer)))
+            record["epoch_s"] = next(c.seconds for c in trainer.callbacks
+                                     if isinstance(c, EpochTimes))
         best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
         ckpt = best or None
         test = cfg.test
