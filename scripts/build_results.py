@@ -34,7 +34,7 @@ RESULTS = ROOT / "results"
 DOC = ROOT / "docs" / "RESULTS.md"
 TEMPLATE = RESULTS / "TEMPLATE.md"
 KEPT = ("metrics.json", ".hydra/config.yaml", ".hydra/overrides.yaml", "csv/metrics.csv",
-        "train.log", "samples.txt")
+        "train.log")
 
 
 def record(preset: str, sweep_dirs: list[Path]) -> None:
@@ -130,16 +130,14 @@ def _machines() -> str:
         for key, presets in seen.items())
 
 
-def _samples(preset: str) -> str:
-    """The last validation samples the first run logged (source, output, reference)."""
-    runs = sorted((RESULTS / preset).glob("*/samples.txt"))
-    if not runs:
-        return "_no samples recorded._\n"
-    blocks = runs[0].read_text().split("# ")
-    header, *rows = blocks[-1].strip().splitlines()
-    lines = [f"{header} of job {runs[0].parent.name}:", "", "| source | zoo | reference |",
-             "|---|---|---|"]
-    lines += ["| " + " | ".join(row.split("\t")[1:4]) + " |" for row in rows]
+def _translations(preset: str) -> str:
+    """results/<preset>/translations.tsv (scripts/sample_translations.py) as a table."""
+    path = RESULTS / preset / "translations.tsv"
+    if not path.is_file():
+        return "_no translations recorded._\n"
+    header, *rows = path.read_text(encoding="utf-8").strip().splitlines()
+    lines = ["| " + " | ".join(header.split("\t")) + " |", "|---|---|---|---|"]
+    lines += ["| " + " | ".join(row.split("\t")) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -172,7 +170,7 @@ def build() -> str:
     text = text.replace("{{notes}}", "\n".join(f"- {n}" for n in notes) + "\n")
     text = text.replace("{{machines}}", _machines())
     for name, meta in rows.items():
-        text = text.replace(f"{{{{samples:{name}}}}}", _samples(name))
+        text = text.replace(f"{{{{translations:{name}}}}}", _translations(name))
         if meta.get("by"):
             text = text.replace(f"{{{{sweep:{name}}}}}", _sweep_table(name, meta))
             text = text.replace(f"{{{{command:{name}}}}}", f"`{meta['command']}`")
