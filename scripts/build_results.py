@@ -16,6 +16,7 @@ drift.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import shutil
 import statistics
@@ -88,8 +89,8 @@ def _row(preset: str, meta: dict) -> tuple[str, list[str]]:
         seeds = ", ".join(_fmt(r.metrics[head]) if r.metrics.get(head) is not None else "—"
                           for r in runs)
         n = str(row.n)
-        verdict = _verdict(meta.get("target"), row.stats.get(meta.get("target", {}).get(
-            "metric", head)))
+        target = meta.get("target")
+        verdict = _verdict(target, row.stats.get(target["metric"]) if target else None)
         walls = [r.record["wall_s"] for r in runs if r.record.get("wall_s")]
         threads = {r.record.get("threads") for r in runs}
         wall = f"{min(walls):.0f}-{max(walls):.0f} s" if len(walls) > 1 else f"{walls[0]:.0f} s"
@@ -117,7 +118,7 @@ def _machines() -> str:
     """Which machine and code each preset's records came from."""
     seen: dict[str, dict[str, set]] = {}
     for path in sorted(RESULTS.glob("*/*/metrics.json")):
-        rec = yaml.safe_load(path.read_text())
+        rec = json.loads(path.read_text())
         where = rec.get("machine")
         key = (f"{where['cpu']} ({where['cores']} cores, {where['gpu'] or 'no GPU'})"
                if where else "a 2-core AMD EPYC CPU (not recorded in these records)")

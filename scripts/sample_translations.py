@@ -14,6 +14,7 @@ from hydra.utils import instantiate
 
 import zoo
 from zoo.inference.codec import TextCodec
+from zoo.task import target_sequences
 
 
 def main(run_dir: str, out: str, n: int = 8, *overrides: str) -> None:
@@ -31,7 +32,7 @@ def main(run_dir: str, out: str, n: int = 8, *overrides: str) -> None:
             [greedy] = task.model.generate(batch, max_len=max_len, greedy=True)
             [beam] = task.model.generate(batch, max_len=max_len, beam=5)
         src = batch["x"][0, : int(batch["x_len"][0])].tolist()
-        ref = batch["y"][0, : int(batch["y_len"][0])].tolist()
+        [ref] = target_sequences(batch, task.spec.eos_id)
         texts = [source.decode(src), target.decode(ref), target.decode(greedy),
                  target.decode(beam)]
         lines.append("\t".join(texts))

@@ -10,6 +10,7 @@ from test_byo_parallel_text import write_pairs
 from zoo.bleu import CorpusBleu
 from zoo.composition import check_composition
 from zoo.errors import ZooError
+from zoo.task import target_sequences
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -27,13 +28,13 @@ def test_perfect_translations_score_100_and_a_word_outside_the_vocabulary_is_a_m
     sentence = "one two three four five six".split()
     reference = torch.tensor([_ids(spec, sentence) + [spec.eos_id]])
     perfect = CorpusBleu(spec)
-    perfect.update_ids([_ids(spec, sentence)], reference, None)
+    perfect.update_ids([_ids(spec, sentence)], target_sequences({"y": reference}, spec.eos_id))
     assert perfect.compute().item() == pytest.approx(100.0)
     # the reference's last word was unseen in training (<unk>); the hypothesis leaves it out
     unk = spec.target_vocab.index("<unk>")
     with_unk = torch.tensor([_ids(spec, sentence[:-1]) + [unk, spec.eos_id]])
     missed = CorpusBleu(spec)
-    missed.update_ids([_ids(spec, sentence[:-1])], with_unk, None)
+    missed.update_ids([_ids(spec, sentence[:-1])], target_sequences({"y": with_unk}, spec.eos_id))
     assert 0 < missed.compute().item() < 90  # a shorter hypothesis with 5 of 6 words
 
 

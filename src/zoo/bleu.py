@@ -22,18 +22,11 @@ class CorpusBleu(SacreBLEUScore):
     def __init__(self, spec: Spec):
         super().__init__(tokenize="13a")
         self.codec = TextCodec.for_target(spec)
-        self.eos = spec.eos_id
 
-    def update_ids(self, hypotheses: list[list[int]], references: torch.Tensor,
-                   lengths: torch.Tensor | None) -> None:
-        """`references`: the batch's padded target ids (ending with <eos>)."""
-        texts, refs = [], []
-        for i, hyp in enumerate(hypotheses):
-            n = int(lengths[i]) if lengths is not None else references.size(1)
-            ref = [j for j in references[i, :n].tolist() if j != self.eos]
-            texts.append(self.codec.decode(hyp))
-            refs.append([self._reference(ref)])
-        self.update(texts, refs)
+    def update_ids(self, hypotheses: list[list[int]], references: list[list[int]]) -> None:
+        """Token ids of the outputs and of their references (without the end token)."""
+        self.update([self.codec.decode(h) for h in hypotheses],
+                    [[self._reference(r)] for r in references])
 
     def _reference(self, ids: list[int]) -> str:
         unk = self.codec.unk

@@ -29,6 +29,16 @@ def logged_metrics(spec: Spec, topology: type, exact_match: bool, split: str,
     return names + ["test/bleu_beam"] * (bleu and bleu_beam > 1 and split == "test")
 
 
+def target_sequences(batch: dict, eos_id: int | None) -> list[list[int]]:
+    """Each example's target ids up to its length, without the end token."""
+    y, lengths = batch["y"], batch.get("y_len")
+    out = []
+    for i in range(y.size(0)):
+        ref = y[i, : int(lengths[i]) if lengths is not None else y.size(1)].tolist()
+        out.append(ref[:-1] if ref and ref[-1] == eos_id else ref)
+    return out
+
+
 class SequenceTask(pl.LightningModule):
     def __init__(self, spec: dict, cell: dict, direction: dict, topology: dict,
                  optimizer: dict, scheduler: dict | None = None, exact_match: bool = True,
@@ -92,24 +102,18 @@ class SequenceTask(pl.LightningModule):
             return
         max_len = batch["y"].size(1) + 2
         decoded = self.model.generate(batch, max_len=max_len, greedy=True)
-        lengths = batch.get("y_len")
+        targets = target_sequences(batch, self.spec.eos_id)
         n = len(decoded)
         if self.hparams.exact_match:
-            hits = []
-            for i, seq in enumerate(decoded):
-                size = int(lengths[i]) if lengths is not None else batch["y"].size(1)
-                ref = batch["y"][i, :size].tolist()
-                if ref and ref[-1] == self.spec.eos_id:
-                    ref = ref[:-1]
-                hits.append(float(seq == ref))
-            self.log(f"{split}/exact_match", sum(hits) / n, on_epoch=True, batch_size=n,
+            hits = sum(float(seq == ref) for seq, ref in zip(decoded, targets, strict=True))
+            self.log(f"{split}/exact_match", hits / n, on_epoch=True, batch_size=n,
                      prog_bar=split == "val")
         if split in self.bleu:
-            self.bleu[split].update_ids(decoded, batch["y"], lengths)
+            self.bleu[split].update_ids(decoded, targets)
             self.log(f"{split}/bleu", self.bleu[split], on_epoch=True, batch_size=n)
         if split == "test" and "test_beam" in self.bleu:
             beams = self.model.generate(batch, max_len=max_len, beam=self.hparams.bleu_beam)
-            self.bleu["test_beam"].update_ids(beams, batch["y"], lengths)
+            self.bleu["test_beam"].update_ids(beams, targets)
             self.log("test/bleu_beam", self.bleu["test_beam"], on_epoch=True, batch_size=n)
 
     def on_train_epoch_start(self):

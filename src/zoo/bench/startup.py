@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import torch
+
 from zoo.bench.timing import interleaved, median, report
 
 SECTION = "7 start-up"
@@ -33,16 +35,10 @@ def _process(argv: list[str], run_dir: str | None = None):
     def run():
         where = [f"hydra.run.dir={run_dir}/{next(launches)}"] if run_dir else []
         done = subprocess.run([*argv, *where], capture_output=True, text=True,
-                              env={**os.environ, "OMP_NUM_THREADS": str(_threads())})
+                              env={**os.environ, "OMP_NUM_THREADS": str(torch.get_num_threads())})
         if done.returncode != 0:
             raise SystemExit(f"zoo-bench: {' '.join(argv)} failed: {done.stderr[-2000:]}")
     return run
-
-
-def _threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
 
 
 def _zoo_train() -> list[str]:
@@ -53,7 +49,8 @@ def _zoo_train() -> list[str]:
 def run(settings, imdb_root: str | None = None) -> None:
     with tempfile.TemporaryDirectory() as out:
         runners = {name: _process([sys.executable, "-c", code]) for name, code in IMPORTS.items()}
-        command = [*_zoo_train(), *settings.adding_overrides, *ONE_STEP, f"threads={_threads()}"]
+        threads = f"threads={torch.get_num_threads()}"
+        command = [*_zoo_train(), *settings.adding_overrides, *ONE_STEP, threads]
         runners["zoo-train to step 1"] = _process(command, run_dir=out)
         times = interleaved(runners, settings.startup_rounds, warmup=1)  # warm-up: data cache
     seconds = {name: median(values) for name, values in times.items()}
