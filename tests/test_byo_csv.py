@@ -87,6 +87,19 @@ def test_series_windows_split_in_time_with_train_only_scaling(tmp_path):
     assert aligned.splits["train"].tensors["y"].shape == (75, 5, 1)
 
 
+def test_series_horizon_is_a_multi_step_forecast_or_the_last_row(tmp_path):
+    path = write_series(tmp_path / "series.csv", n=100)
+    ahead = datamodule("csv", path=str(path), format="series", look_back=5, horizon=3, seed=0)
+    now = datamodule("csv", path=str(path), format="series", look_back=5, horizon=0, seed=0)
+    assert (ahead.spec.target_size, now.spec.target_size) == (3, 1)
+    x, y = ahead.splits["test"].tensors["x"], ahead.splits["test"].tensors["y"]
+    assert y.shape == (10 - 2, 3)  # windows whose 3 next rows all lie in rows 90-99
+    assert torch.equal(y[:-1, 1:], y[1:, :-1])  # the next rows, one window sliding along
+    assert torch.equal(y[0], x[3, -3:, 1])  # the next 3 rows of b are 3 windows later inputs
+    x, y = now.splits["train"].tensors["x"], now.splits["train"].tensors["y"]
+    assert torch.equal(y[:, 0], x[:, -1, 1])  # horizon 0: the target at the window's last row
+
+
 def test_series_from_separate_files(tmp_path):
     train = write_series(tmp_path / "train.csv", n=100)
     test = write_series(tmp_path / "test.csv", n=30)

@@ -120,8 +120,9 @@ def test_metrics_json_is_written_atomically(tmp_path, monkeypatch):
 OLD_DATA = {
     "eng_fra": ({"max_length": 10, "reverse": True, "val_fraction": 0.1, "test_fraction": 0.1},
                 {"max_len": 9, "swap_columns": True, "val_size": 0.1, "test_size": 0.1}),
-    "airline": ({"scaling": "standard", "val_fraction": 0.165, "test_fraction": 0.165},
-                {"scale": "standard", "val_size": 0.165, "test_size": 0.165}),
+    "airline": ({"scaling": "standard", "val_fraction": 0.165, "test_fraction": 0.165,
+                 "target": "many_to_many"},
+                {"scale": "standard", "val_size": 0.165, "test_size": 0.165, "aligned": True}),
     "mnist": ({"val_split": 5000}, {"val_size": 5000}),
     "addition": ({"reverse": True}, {"reverse": True}),  # addition's reverse keeps its name
 }

@@ -161,7 +161,7 @@ def test_every_knob_that_changes_results_is_in_the_composed_config():
 # an old value per renamed option, and what the sentence tells the user to write instead
 OLD_VALUES = {"val_fraction": (0.2, "0.2"), "test_fraction": (0.2, "0.2"),
               "val_split": (100, "100"), "max_length": (10, "9"), "reverse": ("true", "true"),
-              "scaling": ("standard", "standard")}
+              "scaling": ("standard", "standard"), "target": ("many_to_many", "true")}
 OLD_NAMES = [(entry, option) for entry in RENAMED for option in entry.data]
 
 

@@ -40,6 +40,11 @@ def _fewer_than(value):
     return value - 1 if value else None
 
 
+def _is_many_to_many(value):
+    """airline's `target: many_to_many` (a prediction per month) is csv's `aligned: true`."""
+    return value == "many_to_many" if isinstance(value, str) else value
+
+
 @dataclasses.dataclass(frozen=True)
 class Renamed:
     old: str
@@ -57,6 +62,8 @@ RENAMED = (
             ("eng_fra",), _fewer_than),
     Renamed("reverse", "swap_columns", "true: translate French into English", ("eng_fra",)),
     Renamed("scaling", "scale", "minmax, standard or none, as data=csv", ("airline",)),
+    Renamed("target", "aligned", "true: a prediction at every month, as data=csv; "
+            "target=many_to_many meant aligned=true", ("airline",), _is_many_to_many),
 )
 
 

@@ -141,9 +141,9 @@ class EngFraData(LocalCopy, SplitSizes):
 class AirlineData(LocalCopy, SplitSizes):
     _target_: str = "zoo.data.airline.Airline"
     name: str = "airline"
-    target: str = knob(choices=("many_to_one", "many_to_many"))
+    aligned: bool = knob()
     look_back: int = knob(low=1)
-    horizon: int = knob(low=0)
+    horizon: int = knob(low=1)
     scale: str = knob(choices=("minmax", "standard", "none"))
 
 

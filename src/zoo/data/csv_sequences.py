@@ -21,19 +21,27 @@ Train/val/test are a seeded shuffle cut by `val_size`/`test_size`.
 
 `columns` picks the input columns (default: every column whose first value is a number, so
 a date column is skipped); `target_column` (default -1) is the value to forecast. Each
-window of `look_back` rows predicts the target `horizon` rows after its last row, or, with
-`aligned: true`, at every row the target `horizon` rows later (a causal layout). The split is
-chronological: train first, then val, then test; a val/test window may read inputs from
-before its segment, but all its targets lie inside it.
+window of `look_back` rows predicts the target at the next `horizon` rows after its last row
+(a multi-step forecast; `horizon: 0` predicts the target at the window's last row), or, with
+`aligned: true`, at every row the target `horizon` rows later (a causal layout: a
+bidirectional model would read the targets). The split is chronological: train first, then
+val, then test; a val/test window may read inputs from before its segment, but all its
+targets lie inside it. Values are read and the scaling fitted in float64, then stored as
+float32.
 
 A folder in `data.path` reads every .csv/.tsv/.txt file in it (for series, each file is a
 series of its own); a mapping `{train: ..., val: ..., test: ...}` gives separate split files.
 `scale` (standard | minmax | none) is fitted on the training split only: the inputs for
 rows; inputs and target for series (`Spec.feature_scaling` and `Spec.target_scaling` keep
 them, so inputs are scaled alike at inference and RMSE and MAE are in the file's units).
+
+A built-in series (`data=airline`) is this datamodule with its file found elsewhere
+(`series_paths`) and its format fixed in `FIXED`.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import torch
 from torch.nn.utils.rnn import pad_sequence
@@ -56,7 +64,10 @@ SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 def _choice(options, key: str, allowed: tuple[str, ...]) -> str:
     value = options[key]
     if value not in allowed:
-        raise ZooError(f"data.{key}={value!r} is not known for data=csv; choose one of {allowed}.")
+        raise ZooError(
+            f"data.{key}={value!r} is not known for data={options['name']}; "
+            f"choose one of {allowed}."
+        )
     return value
 
 
@@ -101,7 +112,7 @@ def read_rows(table: Table, label_column, features_per_step: int, target: str) -
 
 
 def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, torch.Tensor]:
-    """(features (R, D), target (R,)) of a one-row-per-step table."""
+    """(features (R, D), target (R,)) of a one-row-per-step table, in float64."""
     if columns is None:
         picked = [c for c, f in enumerate(table.rows[0][1]) if is_number(f)]
     else:
@@ -120,35 +131,45 @@ def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, tor
             )
         features.append([number(table, line, fields[c], c, "data.columns") for c in picked])
         values.append(number(table, line, fields[target], target, "data.target_column"))
-    return torch.tensor(features), torch.tensor(values)
+    return torch.tensor(features, dtype=torch.float64), torch.tensor(values, dtype=torch.float64)
 
 
 def target_offsets(look_back: int, horizon: int, aligned: bool) -> range:
-    """Where a window's targets lie, from its first row: `horizon` rows after its last row, or
-    (aligned) `horizon` rows after each of its rows."""
+    """Where a window's targets lie, from its first row: the `horizon` rows after its last row
+    (its last row itself for horizon 0), or (aligned) `horizon` rows after each of its rows."""
     if aligned:
         return range(horizon, horizon + look_back)
-    return range(look_back - 1 + horizon, look_back + horizon)
+    return range(look_back - 1 + min(horizon, 1), look_back + horizon)
 
 
 class CsvSequences(SequenceDataModule):
     cacheable = True
+    FIXED: dict = {}  # options a built-in series fixes instead of taking them from its config
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.options = {**self.FIXED, **self.options}
 
     @classmethod
     def layout(cls, cfg) -> Layout:
+        cfg = {**cls.FIXED, **cfg}
         fmt = _choice(cfg, "format", FORMATS)
         if fmt == "series" and cfg["aligned"]:
             return Layout("sequence", "aligned", causal=True)
         return Layout("sequence", "single")
 
+    def series_paths(self) -> dict[str, Path]:
+        """`{"all": file or folder}` or the separate split files."""
+        return source_paths(self.options["name"], self.options["path"])
+
     def sources(self):
-        return list(source_paths("csv", self.options["path"]).values())
+        return list(self.series_paths().values())
 
     def _tables(self, columns: list) -> dict[str, list[Table]]:
         """The files of each split; `columns` are the keys that will be looked up in them."""
         opts = self.options
         tables = {}
-        for split, path in source_paths("csv", opts["path"]).items():
+        for split, path in self.series_paths().items():
             files = files_in(path, SUFFIXES) if path.is_dir() else [path]
             tables[split] = [
                 read_table(f, opts["delimiter"], opts["header"], columns)
@@ -177,7 +198,7 @@ class CsvSequences(SequenceDataModule):
             for split, found in self._tables([opts["label_column"]]).items()
         }
         splits = assign_splits(
-            "csv", parts, opts["val_size"], opts["test_size"], self.seed
+            opts["name"], parts, opts["val_size"], opts["test_size"], self.seed
         )
         train_steps = torch.cat([torch.tensor(steps) for steps, _ in splits["train"]])
         shift, factor = fit_scaler(scale, train_steps, "scale")
@@ -219,7 +240,7 @@ class CsvSequences(SequenceDataModule):
         if look_back < 1 or horizon < 0 or stride < 1:
             raise ZooError(
                 f"data.look_back={look_back}, data.horizon={horizon} and "
-                f"data.stride={stride} must be at least 1, 0 and 1 for data=csv."
+                f"data.stride={stride} must be at least 1, 0 and 1 for data={opts['name']}."
             )
         sizes = {"val": opts["val_size"], "test": opts["test_size"]}
         keys = [*(opts["columns"] or []), opts["target_column"]]
@@ -234,7 +255,7 @@ class CsvSequences(SequenceDataModule):
                 if split in ("val", "test"):
                     segments.append((features, target, split, 0, len(target)))
                     continue
-                rows = split_indices("csv", len(target), cut["val"], cut["test"])
+                rows = split_indices(opts["name"], len(target), cut["val"], cut["test"])
                 for part, span in rows.items():
                     if span:
                         segments.append((features, target, part, span.start, span.stop))
@@ -246,8 +267,8 @@ class CsvSequences(SequenceDataModule):
         collected = {s: ([], []) for s in ("train", "val", "test")}
         for features, target, split, start, stop in segments:
             x, y = windows(
-                (features - shift[:-1]) / factor[:-1],
-                (target - shift[-1]) / factor[-1],
+                ((features - shift[:-1]) / factor[:-1]).float(),
+                ((target - shift[-1]) / factor[-1]).float(),
                 look_back,
                 offsets,
                 start,
@@ -260,9 +281,10 @@ class CsvSequences(SequenceDataModule):
         for split, (xs, ys) in collected.items():
             if not sum(map(len, xs)):
                 raise ZooError(
-                    f"data=csv: the {split} part of the series is too short for one window of "
-                    f"look_back={look_back} and horizon={horizon}; lower data.look_back or "
-                    f"give the {split} split more rows (data.{split}_fraction)."
+                    f"data={opts['name']}: the {split} part of the series is too short for one "
+                    f"window of look_back={look_back} and horizon={horizon}; lower "
+                    f"data.look_back or data.horizon, or give the {split} split more rows "
+                    f"(data.{split}_size)."
                 )
             data[split] = TensorSequences(torch.cat(xs), torch.cat(ys))
         spec = Spec(
@@ -270,7 +292,7 @@ class CsvSequences(SequenceDataModule):
             "features",
             data["train"].tensors["x"].size(-1),
             "value",
-            1,
+            1 if aligned else len(offsets),
             feature_scaling=Scaling(shift[:-1].tolist(), factor[:-1].tolist()),
             target_scaling=Scaling([float(shift[-1])], [float(factor[-1])]),
         )
