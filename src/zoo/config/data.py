@@ -18,6 +18,7 @@ from zoo.config.fields import knob
 # none (what that means is the datamodule's); zoo.data.split.held_out reads it
 SIZE = {"low": 0}
 LEVELS = ("word", "char")
+TEXT_TASKS = ("classify", "generate")  # text -> label, or label -> text
 
 
 @dataclass
@@ -113,7 +114,7 @@ class ImdbData(LocalCopy):
 class NamesData(LocalCopy, SplitSizes):
     _target_: str = "zoo.data.names.Names"
     name: str = "names"
-    task: str = knob(choices=("classify", "generate"))
+    task: str = knob(choices=TEXT_TASKS)
     ascii: bool = knob()
 
 
@@ -187,10 +188,12 @@ class CsvData(Table):
 class TextClassificationData(Table, Vocabulary):
     _target_: str = "zoo.data.text_classification.TextClassification"
     name: str = "text_classification"
+    task: str = knob(choices=TEXT_TASKS)
     text_column: Any = knob()
     label_column: Any = knob()
     level: str = knob(choices=LEVELS)
     max_len: int | None = knob(low=1)
+    stratify: bool = knob()
 
 
 @dataclass

@@ -101,20 +101,17 @@ def carve_val(name: str, splits: dict[str, TensorSequences], val_size, seed: int
         splits[split] = TensorSequences(**{k: v[idx] for k, v in train.items()})
 
 
-def require_nonempty(name: str, sizes: dict[str, int], hint: str) -> None:
-    for split, size in sizes.items():
-        if size < 1:
-            raise ZooError(f"data={name}: the {split} split is empty; {hint}.")
-
-
 def assign_splits(name: str, parts: dict[str, list], val, test, seed: int | None,
-                  test_from_val: bool = False) -> dict:
+                  test_from_val: bool = False, group_of=None) -> dict:
     """train/val/test lists from `parts`: `all` (one source cut three ways) or `train` plus any
     of `val`/`test` from separate files, which win; only the others are cut from the pool.
-    `test_from_val`: the test split is the val split (none is cut for it)."""
+    `test_from_val`: the test split is the val split (none is cut for it). `group_of`: an
+    example's group (such as its label), to cut the pool stratified by it."""
     pool = parts["all"] if "all" in parts else parts["train"]
+    groups = None if group_of is None else [group_of(example) for example in pool]
     cut = split_indices(
-        name, len(pool), 0 if "val" in parts else val, 0 if "test" in parts else test, seed
+        name, len(pool), 0 if "val" in parts else val, 0 if "test" in parts else test, seed,
+        groups,
     )
     found = {}
     for split in SPLITS:

@@ -1,25 +1,38 @@
-"""Text classification from your own files (`data=text_classification`).
+"""Text classification from your own files (`data=text_classification`), or its inverse.
 
-`data.path` is either a CSV/TSV file, one example a row:
+`data.path` is one of:
 
-    text,label
-    "a fine, moving film",pos
-    dull,neg
+- a CSV/TSV file, one example a row:
 
-with `text_column` and `label_column` given as header names or 0-based indices (the
-delimiter and header are found as `csv_table` says, unless `delimiter`/`header` are set; quoted
-fields may span lines), or a folder with one sub-folder per class, each file one example:
+      text,label
+      "a fine, moving film",pos
+      dull,neg
 
-    reviews/pos/001.txt
-    reviews/neg/002.txt
+  with `text_column` and `label_column` given as header names or 0-based indices (the
+  delimiter and header are found as `csv_table` says, unless `delimiter`/`header` are set;
+  quoted fields may span lines);
+- a folder with one sub-folder per class, each file one example (`reviews/pos/001.txt`);
+  files beside the sub-folders are ignored;
+- a folder of one `<class>.txt` file per class and no sub-folders, one example a line
+  (`names/Czech.txt`): blank lines are skipped and the spaces around a line dropped.
 
 Texts are split into characters or words (`level`), optionally lowercased, and cut to their
 first `max_len` tokens. The vocabulary comes from the training split only (`max_size`,
-`min_freq`; other tokens become <unk>); class names are sorted and kept in
-`Spec.target_vocab`. Train/val/test are a seeded shuffle unless separate files are given.
+`min_freq`; other tokens become <unk>); class names are sorted. Train/val/test are a seeded
+shuffle (with `stratify`, within each class, so every split keeps the classes' shares) unless
+separate files are given.
+
+`task: classify` reads a text and predicts its class (many_to_one); `task: generate` is
+given the class and spells a text ending with <eos> (one_to_many).
+
+A built-in dataset (`data=names`) is this datamodule with its files found elsewhere
+(`text_paths`, `read_examples`), fixed options in `FIXED` and its `input_specials`.
 """
 
 from __future__ import annotations
+
+from operator import itemgetter
+from pathlib import Path
 
 import torch
 
@@ -31,11 +44,11 @@ from zoo.data.padding import padded
 from zoo.data.split import assign_splits
 from zoo.data.text_file import read_text
 from zoo.data.tokenize import token_limit, tokenizer
-from zoo.data.vocab import Vocabulary
+from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec, Tokenization
 
-LAYOUT = Layout("sequence", "single")
+TASKS = {"classify": Layout("sequence", "single"), "generate": Layout("single", "sequence")}
 
 
 def read_csv_examples(path, options) -> list[tuple[str, str, str]]:
@@ -60,14 +73,36 @@ def read_csv_examples(path, options) -> list[tuple[str, str, str]]:
     return examples
 
 
-def read_folder_examples(folder) -> list[tuple[str, str, str]]:
-    """(text, label, where) for every file of a folder holding one sub-folder per class."""
+def line_examples(text: str, label: str, where) -> list[tuple[str, str, str]]:
+    """(line, label, where) for every non-blank line of `text`, the file `where` of `label`."""
+    return [
+        (line.strip(), label, f"{where}, line {number}")
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip()
+    ]
+
+
+def read_class_files(folder: Path) -> list[tuple[str, str, str]]:
+    """(text, label, where) for every line of a folder of one <class>.txt file per class."""
+    files = sorted(
+        (p for p in folder.glob("*.txt") if p.is_file() and not p.name.startswith(".")),
+        key=lambda p: p.stem,
+    )
+    if not files:
+        raise ZooError(
+            f"data.path: the folder {folder} holds neither class sub-folders nor <class>.txt "
+            "files; put each class's files in a sub-folder named after the class, or its "
+            "examples in <class>.txt, one a line."
+        )
+    return [example for f in files for example in line_examples(read_text(f), f.stem, f)]
+
+
+def read_folder_examples(folder: Path) -> list[tuple[str, str, str]]:
+    """(text, label, where) for every example of a folder: of class sub-folders if it has
+    any (each file one example), else of <class>.txt files (each line one example)."""
     classes = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not classes:
-        raise ZooError(
-            f"data.path: the folder {folder} has no class sub-folders; put each "
-            "class's files in a sub-folder named after the class."
-        )
+        return read_class_files(folder)
     return [
         (read_text(f), label.name, f"{f}, line 1") for label in classes for f in files_in(label)
     ]
@@ -75,24 +110,40 @@ def read_folder_examples(folder) -> list[tuple[str, str, str]]:
 
 class TextClassification(SequenceDataModule):
     cacheable = True
+    FIXED: dict = {}  # options a built-in dataset fixes instead of taking them from its config
+    input_specials = (PAD, UNK, BOS, EOS)  # the vocabulary's specials when the text is the input
 
     @classmethod
     def layout(cls, cfg) -> Layout:
-        return LAYOUT
+        task = cfg["task"]
+        if task not in TASKS:
+            raise ZooError(f"data.task={task!r} is not known; choose one of {tuple(TASKS)}.")
+        return TASKS[task]
+
+    @property
+    def dataset_name(self) -> str:
+        return self.options.get("name") or "text_classification"
+
+    def text_paths(self) -> dict[str, Path]:
+        """`{"all": file or folder}` or the separate split files."""
+        return source_paths(self.dataset_name, self.options["path"])
 
     def sources(self):
-        return list(source_paths("text_classification", self.options["path"]).values())
+        return list(self.text_paths().values())
 
-    def build(self):
-        opts = self.options
+    def read_examples(self, path: Path, opts) -> list[tuple[str, str, str]]:
+        """(text, label, where) of every example of `path` (a file or folder)."""
+        return read_folder_examples(path) if path.is_dir() else read_csv_examples(path, opts)
+
+    def tokenized(self, opts) -> dict[str, list[tuple[list[str], str]]]:
+        """(tokens, label) of every example, by source (`all`, or the separate splits)."""
         level = opts["level"]
         tokens_of = tokenizer(level, bool(opts["lowercase"]))
         max_len = token_limit(opts["max_len"])
         parts = {}
-        for split, path in source_paths("text_classification", opts["path"]).items():
-            found = read_folder_examples(path) if path.is_dir() else read_csv_examples(path, opts)
+        for split, path in self.text_paths().items():
             parts[split] = []
-            for text, label, where in found:
+            for text, label, where in self.read_examples(path, opts):
                 tokens = tokens_of(text)[:max_len]
                 if not tokens:
                     raise ZooError(
@@ -100,33 +151,44 @@ class TextClassification(SequenceDataModule):
                         "remove the example or give it some text."
                     )
                 parts[split].append((tokens, label))
-        splits = assign_splits(
-            "text_classification",
-            parts,
-            opts["val_size"],
-            opts["test_size"],
-            self.seed,
-        )
-        vocab = Vocabulary.build(
-            (t for t, _ in splits["train"]),
-            max_size=opts["max_size"],
-            min_freq=opts["min_freq"],
-        )
-        names = class_names(label for examples in splits.values() for _, label in examples)
-        ids = {name: i for i, name in enumerate(names)}
+        return parts
+
+    def build(self):
+        opts = {**self.FIXED, **self.options}
+        generate = self.layout(opts) == TASKS["generate"]  # an unknown task is refused
+        parts = self.tokenized(opts)
+        classes = class_names(label for examples in parts.values() for _, label in examples)
+        if len(classes) < 2:
+            raise ZooError(
+                f"data={self.dataset_name}: {' and '.join(map(str, self.sources()))} holds "
+                f"examples of {len(classes)} class(es) ({', '.join(classes) or 'none'}); give "
+                "examples of at least two classes."
+            )
+        ids = {name: i for i, name in enumerate(classes)}
+        parts = {s: [(tokens, ids[label]) for tokens, label in e] for s, e in parts.items()}
+        splits = assign_splits(self.dataset_name, parts, opts["val_size"], opts["test_size"],
+                               self.seed, group_of=itemgetter(1) if opts["stratify"] else None)
+        vocab = Vocabulary.build((tokens for tokens, _ in splits["train"]),
+                                 specials=(PAD, UNK, BOS, EOS) if generate else self.input_specials,
+                                 max_size=opts["max_size"], min_freq=opts["min_freq"])
         data = {}
         for split, examples in splits.items():
-            x, x_len = padded([vocab.encode(tokens) for tokens, _ in examples])
-            y = torch.tensor([ids[label] for _, label in examples])
-            data[split] = TensorSequences(x, y, x_len=x_len)
-        spec = Spec(
-            LAYOUT,
-            "tokens",
-            len(vocab),
-            "class",
-            len(names),
-            input_vocab=vocab.tokens,
-            target_vocab=names,
-            tokenization=Tokenization(level, bool(opts["lowercase"]), max_len=max_len),
-        )
+            texts = [vocab.encode(tokens) for tokens, _ in examples]
+            labels = torch.tensor([label for _, label in examples])
+            if generate:
+                y, y_len = padded([text + [vocab.id(EOS)] for text in texts])
+                data[split] = TensorSequences(labels, y, y_len=y_len)
+            else:
+                x, x_len = padded(texts)
+                data[split] = TensorSequences(x, labels, x_len=x_len)
+        level, lowercase = opts["level"], bool(opts["lowercase"])
+        if generate:
+            spec = Spec(TASKS["generate"], "label", len(classes), "tokens", len(vocab),
+                        bos_id=vocab.id(BOS), eos_id=vocab.id(EOS), input_vocab=classes,
+                        target_vocab=vocab.tokens,
+                        target_tokenization=Tokenization(level, lowercase))
+        else:
+            tokenization = Tokenization(level, lowercase, max_len=token_limit(opts["max_len"]))
+            spec = Spec(TASKS["classify"], "tokens", len(vocab), "class", len(classes),
+                        input_vocab=vocab.tokens, target_vocab=classes, tokenization=tokenization)
         return spec, data
