@@ -7,9 +7,9 @@ import pytest
 import torch
 from conftest import datamodule, train_quick
 
-from zoo.data.airline import URL, Airline
-from zoo.data.csv_sequences import target_offsets
-from zoo.data.windows import windows
+from zoo.data.datasets.airline import URL, Airline
+from zoo.data.formats.csv_sequences import target_offsets
+from zoo.data.preprocess.windows import windows
 from zoo.errors import ZooError
 from zoo.objective import Objective
 from zoo.spec import Layout, Scaling, Spec
@@ -114,7 +114,7 @@ def test_without_root_it_downloads_the_csv(monkeypatch, csv_dir, tmp_path):
         calls.append((url, filename))
         return csv_dir / "airline-passengers.csv"
 
-    monkeypatch.setattr("zoo.data.seed_source.fetch", fetch)
+    monkeypatch.setattr("zoo.data.files.seed_source.fetch", fetch)
     dm = made(seed=0, cache_dir=str(tmp_path / "cache"))
     assert sum(len(s) for s in dm.splits.values()) == 48 - 12
     assert calls == [(URL, "airline-passengers.csv")]

@@ -9,10 +9,13 @@ import sys
 import pytest
 import torch
 from conftest import compose_train, run_cli, train_quick
+from hydra.utils import get_class
 from omegaconf import OmegaConf
 
 from zoo.atomic_file import AtomicCheckpointIO, write_atomically
 from zoo.checkpoints import CONFIG_KEY, LoadedRun, load_run
+from zoo.config.check import moved, translate_moved
+from zoo.config.data import DATA_SCHEMAS
 from zoo.errors import ZooError
 from zoo.run_record import write_record
 from zoo.training import build_trainer, train
@@ -125,9 +128,13 @@ OLD_DATA = {
                 {"scale": "standard", "val_size": 0.165, "test_size": 0.165, "aligned": True}),
     "mnist": ({"val_split": 5000}, {"val_size": 5000}),
     "addition": ({"reverse": True}, {"reverse": True}),  # addition's reverse keeps its name
+    "names": ({"val_fraction": 0.2, "test_fraction": 0.1}, {"val_size": 0.2, "test_size": 0.1}),
+    "csv": ({"val_fraction": 0.2}, {"val_size": 0.2}),
 }
+# the flat module path of each (zoo.data.<module>.<Class>) before zoo.data was cut into parts
 MODULES = {"eng_fra": "eng_fra.EngFra", "airline": "airline.Airline", "mnist": "mnist.Mnist",
-           "addition": "addition.Addition"}
+           "addition": "addition.Addition", "names": "names.Names",
+           "csv": "csv_sequences.CsvSequences"}
 
 
 def _old_config(name: str) -> dict:
@@ -151,6 +158,25 @@ def test_a_run_recorded_before_the_renames_loads_in_todays_spelling(tmp_path, na
     assert {k: data[k] for k in new} == new
     assert not (set(old) - set(new)) & set(data)
     assert data.seed == 3  # the rest as it was, resolved
+    assert data._target_ == DATA_SCHEMAS[name]._target_  # its module's path since the move
+    assert get_class(data._target_).__name__ == MODULES[name].rpartition(".")[2]
+
+
+@pytest.mark.parametrize("name", sorted(DATA_SCHEMAS))
+def test_every_datamodule_is_found_by_its_path_before_the_move(name):
+    target = DATA_SCHEMAS[name]._target_
+    module, _, cls = target.rpartition(".")
+    before = f"zoo.data.{module.rpartition('.')[2]}.{cls}"
+    assert before != target and moved(before) == target
+    assert get_class(target).__module__ == module and moved(target) == target
+    data = OmegaConf.create({"_target_": before, "name": name})
+    assert translate_moved(data) == before and data._target_ == target
+
+
+def test_an_old_target_given_as_an_override_is_read_at_its_new_path(tmp_path):
+    loaded = LoadedRun(None, tmp_path / "lone.ckpt", None, {CONFIG_KEY: _old_config("names")})
+    data = loaded.config(["data._target_=zoo.data.mnist.FashionMnist"]).data
+    assert data._target_ == "zoo.data.datasets.mnist.FashionMnist"
 
 
 def test_an_old_name_in_the_overrides_of_an_old_run_names_its_new_spelling(tmp_path):

@@ -1,5 +1,5 @@
 """Delimited files as they come: sniffed delimiters, the header rule, and errors that say how
-the file was read (zoo.data.csv_table), through the datamodules that read them."""
+the file was read (zoo.data.files.csv_table), through the datamodules that read them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import datamodule
 
-from zoo.data.csv_table import read_table
+from zoo.data.files.csv_table import read_table
 from zoo.errors import ZooError
 
 SMS = [  # as in the SMS Spam Collection: label<TAB>text, commas only inside the texts

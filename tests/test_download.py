@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from zoo.data.download import fetch
+from zoo.data.files.download import fetch
 from zoo.errors import ZooError
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from conftest import datamodule, train_quick
 
-from zoo.data.eng_fra import URL, EngFra, normalize
+from zoo.data.datasets.eng_fra import URL, EngFra, normalize
 from zoo.errors import ZooError
 from zoo.spec import Layout, Tokenization
 
@@ -188,7 +188,7 @@ def test_without_root_it_downloads_the_anki_zip(monkeypatch, fra_zip, tmp_path):
         calls.append((url, filename))
         return fra_zip
 
-    monkeypatch.setattr("zoo.data.seed_source.fetch", fetch)
+    monkeypatch.setattr("zoo.data.files.seed_source.fetch", fetch)
     dm = made(seed=0, cache_dir=str(tmp_path / "cache"), prefixes=None, max_len=None)
     assert sum(len(s) for s in dm.splits.values()) == len(LINES)
     assert calls == [(URL, "fra-eng.zip")]

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from conftest import compose_train, train_quick
 
 from zoo.callbacks.gradient_flow import InputGradients
-from zoo.data.adding import adding_problem
+from zoo.data.synthetic.adding import adding_problem
 from zoo.spec import Layout, Spec
 from zoo.tbptt import windows
 from zoo.topologies import build_model

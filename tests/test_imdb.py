@@ -16,9 +16,9 @@ import pytest
 import torch
 from conftest import datamodule, train_quick
 
-from zoo.data import imdb as imdb_module
-from zoo.data.imdb import Imdb
-from zoo.data.imdb_reader import keras_words
+from zoo.data.datasets import imdb as imdb_module
+from zoo.data.datasets.imdb import Imdb
+from zoo.data.files.imdb_reader import keras_words
 from zoo.data.padding import padded
 from zoo.errors import ZooError
 

@@ -15,8 +15,8 @@ import pytest
 import torch
 from conftest import datamodule
 
-from zoo.data.idx import read_idx
-from zoo.data.mnist import FILES, FashionMnist, Mnist
+from zoo.data.datasets.mnist import FILES, FashionMnist, Mnist
+from zoo.data.files.idx import read_idx
 from zoo.errors import ZooError
 
 N_TRAIN, N_TEST = 40, 12

@@ -8,7 +8,7 @@ import pytest
 from conftest import compose_train, datamodule, train_quick
 
 from zoo.composition import check_composition
-from zoo.data.names import URL
+from zoo.data.datasets.names import URL
 from zoo.errors import ZooError
 from zoo.spec import Layout
 
@@ -138,7 +138,7 @@ def test_without_root_it_downloads_the_tutorial_zip(monkeypatch, names_dir, tmp_
         calls.append(url)
         return archive
 
-    monkeypatch.setattr("zoo.data.names.fetch", fetch)
+    monkeypatch.setattr("zoo.data.datasets.names.fetch", fetch)
     dm = datamodule("names", seed=0, cache_dir=str(tmp_path / "cache"))
     assert dm.spec.target_vocab == ["Czech", "Irish", "Polish"]
     assert calls == [URL]

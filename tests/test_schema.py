@@ -10,6 +10,7 @@ import pytest
 from conftest import run_cli
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
+from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
 from zoo.cli.config_dir import config_dir
@@ -137,7 +138,7 @@ def test_a_users_own_yaml_is_checked_too(tmp_path):
 
 def test_an_untyped_data_yaml_is_checked_against_its_targets_schema(conf_copy):
     (conf_copy / "data" / "plain.yaml").write_text(
-        "_target_: zoo.data.adding.Adding\nname: plain\nT: 10\nn_train: 8\nn_val: 8\n"
+        "_target_: zoo.data.synthetic.adding.Adding\nname: plain\nT: 10\nn_train: 8\nn_val: 8\n"
         "n_test: 8\nbatch_size: 4\nseed: 0\nn_trian: 3\n")
     assert "data.n_trian" in compose_error(conf_copy, ["data=plain"])
     set_key(conf_copy / "data" / "plain.yaml", "T", "ten")
@@ -147,6 +148,31 @@ def test_an_untyped_data_yaml_is_checked_against_its_targets_schema(conf_copy):
     del node["n_trian"]
     OmegaConf.save(node, conf_copy / "data" / "plain.yaml")
     assert "data.T" in compose_error(conf_copy, ["data=plain"])
+
+
+def test_a_users_own_yaml_naming_a_datamodule_by_its_old_path_keeps_working(conf_copy, caplog):
+    """Before zoo.data was cut into parts its modules lay flat (zoo.data.adding): a data YAML
+    written then is read with the new path (MOVED), with a warning that names it."""
+    plain = "_target_: zoo.data.adding.Adding\nname: plain\nT: 10\nn_train: 8\nn_val: 8\n" \
+            "n_test: 8\nbatch_size: 4\nseed: 0\n"
+    (conf_copy / "data" / "plain.yaml").write_text(plain)
+    (conf_copy / "data" / "typed.yaml").write_text(
+        "defaults:\n  - /schema/data/names@_here_\n  - _self_\n_target_: zoo.data.names.Names\n"
+        "val_fraction: 0.3\n")
+    assert compose_error(conf_copy, ["data=plain"]) == ""
+    assert compose_error(conf_copy, ["data=plain", "+data.n_trian=3"]).startswith(
+        "data.n_trian is not a key of data (AddingData)")  # still typed by its target's schema
+    assert compose_error(conf_copy, ["data=typed"]).startswith(
+        "data.val_fraction was renamed data.val_size")
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(conf_copy), version_base="1.3"):
+        cfg = compose(config_name="train", overrides=["data=plain"])
+    OmegaConf.update(cfg, "paths.output_dir", "/tmp", force_add=True)
+    check_config(cfg)
+    assert cfg.data._target_ == "zoo.data.synthetic.adding.Adding"
+    assert "data._target_=zoo.data.adding.Adding moved to zoo.data.synthetic.adding.Adding" \
+        in caplog.text
+    assert type(instantiate(cfg.data)).__module__ == "zoo.data.synthetic.adding"
 
 
 def test_every_knob_that_changes_results_is_in_the_composed_config():
@@ -202,7 +228,7 @@ def test_an_old_name_in_a_users_own_yaml_names_its_new_spelling(conf_copy):
     assert compose_error(conf_copy, ["data=mine"]).startswith(
         "data.val_fraction was renamed data.val_size (a count, or a fraction below 1)")
     (conf_copy / "data" / "plain.yaml").write_text(
-        "_target_: zoo.data.airline.Airline\nname: plain\nscaling: standard\n")
+        "_target_: zoo.data.datasets.airline.Airline\nname: plain\nscaling: standard\n")
     assert compose_error(conf_copy, ["data=plain"]).endswith("write data.scale=standard.")
 
 

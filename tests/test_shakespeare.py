@@ -6,7 +6,7 @@ import pytest
 import torch
 from conftest import datamodule, train_quick
 
-from zoo.data.shakespeare import SHA256, URL
+from zoo.data.datasets.shakespeare import SHA256, URL
 from zoo.errors import ZooError
 from zoo.spec import Layout
 
@@ -100,7 +100,7 @@ def test_without_root_it_downloads_the_verified_official_file(monkeypatch, text_
         calls.append((url, known_hash, filename))
         return text_file
 
-    monkeypatch.setattr("zoo.data.seed_source.fetch", fetch)
+    monkeypatch.setattr("zoo.data.files.seed_source.fetch", fetch)
     datamodule("shakespeare", seed=0, cache_dir=str(tmp_path / "cache")).setup()
     assert calls == [(URL, SHA256, "input.txt")]
 

@@ -10,12 +10,12 @@ import torch.nn.functional as F
 from conftest import compose_train, datamodule
 from hydra.utils import instantiate
 
-from zoo.data.addition import VOCAB as ADDITION_VOCAB
-from zoo.data.addition import Addition
-from zoo.data.copy_memory import TARGET_VOCAB, CopyMemory, memoryless_loss
-from zoo.data.spell import VOCAB as SPELL_VOCAB
-from zoo.data.spell import Spell, spell
-from zoo.data.xor import Xor
+from zoo.data.synthetic.addition import VOCAB as ADDITION_VOCAB
+from zoo.data.synthetic.addition import Addition
+from zoo.data.synthetic.copy_memory import TARGET_VOCAB, CopyMemory, memoryless_loss
+from zoo.data.synthetic.spell import VOCAB as SPELL_VOCAB
+from zoo.data.synthetic.spell import Spell, spell
+from zoo.data.synthetic.xor import Xor
 from zoo.errors import ZooError
 
 SIZES = {"n_train": 300, "n_val": 50, "n_test": 50}

@@ -1,10 +1,10 @@
-"""zoo.data.text_file: the one UTF-8 reader, naming the file and line of a bad byte."""
+"""zoo.data.files.text_file: the one UTF-8 reader, naming the file and line of a bad byte."""
 
 from __future__ import annotations
 
 import pytest
 
-from zoo.data.text_file import decode_text, numbered_lines, read_text
+from zoo.data.files.text_file import decode_text, numbered_lines, read_text
 from zoo.errors import ZooError
 
 

@@ -18,7 +18,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from zoo.config.check import renamed_error, renamed_in, translate_renamed
+from zoo.config.check import renamed_error, renamed_in, translate_moved, translate_renamed
 from zoo.errors import ZooError
 from zoo.spec import Spec
 from zoo.task import SequenceTask
@@ -110,7 +110,9 @@ class LoadedRun:
 
         From the run folder's .hydra/config.yaml when there is one, so paths resolve where the
         run now lies; otherwise from the config stored in the checkpoint. A run recorded before
-        data options were renamed (zoo.config.check.RENAMED) has them in today's spelling."""
+        data options were renamed (zoo.config.check.RENAMED) has them in today's spelling, and
+        one recorded before zoo.data's modules moved into its parts has its data `_target_` at
+        the new path (zoo.config.check.MOVED)."""
         saved = self.run_dir / ".hydra" / "config.yaml" if self.run_dir else None
         if saved is not None and saved.is_file():
             cfg = OmegaConf.load(saved)
@@ -124,6 +126,7 @@ class LoadedRun:
             )
         translate_renamed(cfg.get("data"))
         apply_overrides(cfg, overrides)
+        translate_moved(cfg.get("data"))  # (a `data._target_=` override of the old path too)
         try:
             OmegaConf.resolve(cfg)
         except OmegaConfBaseException as exc:

@@ -5,7 +5,7 @@ dropped."""
 
 from __future__ import annotations
 
-from zoo.data.vocab import is_special
+from zoo.data.preprocess.vocab import is_special
 
 RECORDED = ("level", "lowercase", "max_len")  # top-level keys of `extra` about the text
 CUT = ("level", "lowercase", "normalize", "max_len", "reverse")  # Tokenization's fields

@@ -16,7 +16,7 @@ from pytorch_lightning import seed_everything
 
 from zoo.cli.config_dir import config_dir
 from zoo.data.batches import TensorSequences
-from zoo.data.imdb import Imdb
+from zoo.data.datasets.imdb import Imdb
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec
 

@@ -4,13 +4,18 @@ keywords of every `_target_` that no schema types (callbacks, loggers, a schedul
 
 `RENAMED` is the one list of data options that were renamed (one name per idea across the
 datasets): an old name given now fails with the sentence naming its new spelling, and a run
-recorded before the rename has its saved config translated (`translate_renamed`)."""
+recorded before the rename has its saved config translated (`translate_renamed`).
+
+`MOVED` is the one table of the modules of `zoo.data` that moved into its parts: a `_target_`
+that names the old path (a run recorded before the move, a user's own data YAML) is read as
+the new one (`translate_moved`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
 import inspect
+import logging
 from collections.abc import Callable
 from numbers import Number
 
@@ -26,6 +31,7 @@ SIZE = "a count, or a fraction below 1"
 HELD_OUT = ("names", "shakespeare", "eng_fra", "airline", "csv", "text_classification",
             "tagging", "parallel_text", "text_lm")  # the data options that had *_fraction
 NO_VALUE = object()  # no value known (a key in a file Hydra was merging)
+log = logging.getLogger(__name__)
 
 
 def _same(value):
@@ -65,6 +71,64 @@ RENAMED = (
     Renamed("target", "aligned", "true: a prediction at every month, as data=csv; "
             "target=many_to_many meant aligned=true", ("airline",), _is_many_to_many),
 )
+
+
+# old module -> new module, for every module of zoo.data that moved into a part
+MOVED = {
+    "zoo.data.csv_table": "zoo.data.files.csv_table",
+    "zoo.data.download": "zoo.data.files.download",
+    "zoo.data.idx": "zoo.data.files.idx",
+    "zoo.data.imdb_reader": "zoo.data.files.imdb_reader",
+    "zoo.data.local_files": "zoo.data.files.local_files",
+    "zoo.data.seed_source": "zoo.data.files.seed_source",
+    "zoo.data.text_file": "zoo.data.files.text_file",
+    "zoo.data.ascii_fold": "zoo.data.preprocess.ascii_fold",
+    "zoo.data.scaling": "zoo.data.preprocess.scaling",
+    "zoo.data.tokenize": "zoo.data.preprocess.tokenize",
+    "zoo.data.vocab": "zoo.data.preprocess.vocab",
+    "zoo.data.windows": "zoo.data.preprocess.windows",
+    "zoo.data.csv_sequences": "zoo.data.formats.csv_sequences",
+    "zoo.data.parallel_text": "zoo.data.formats.parallel_text",
+    "zoo.data.tagging": "zoo.data.formats.tagging",
+    "zoo.data.text_classification": "zoo.data.formats.text_classification",
+    "zoo.data.text_lm": "zoo.data.formats.text_lm",
+    "zoo.data.airline": "zoo.data.datasets.airline",
+    "zoo.data.eng_fra": "zoo.data.datasets.eng_fra",
+    "zoo.data.imdb": "zoo.data.datasets.imdb",
+    "zoo.data.mnist": "zoo.data.datasets.mnist",
+    "zoo.data.names": "zoo.data.datasets.names",
+    "zoo.data.shakespeare": "zoo.data.datasets.shakespeare",
+    "zoo.data.adding": "zoo.data.synthetic.adding",
+    "zoo.data.addition": "zoo.data.synthetic.addition",
+    "zoo.data.copy_memory": "zoo.data.synthetic.copy_memory",
+    "zoo.data.spell": "zoo.data.synthetic.spell",
+    "zoo.data.xor": "zoo.data.synthetic.xor",
+}
+
+
+def moved(target):
+    """A dotted path in today's spelling: `zoo.data.names.Names` is
+    `zoo.data.datasets.names.Names` (`MOVED`); any other value as it is."""
+    if isinstance(target, str):
+        for old, new in MOVED.items():
+            if target.startswith(f"{old}."):
+                return new + target.removeprefix(old)
+    return target
+
+
+def translate_moved(data) -> str | None:
+    """A `data` config (saved, or a user's own YAML) whose `_target_` names a module of
+    zoo.data by its path before the move, pointed at the new path in place; the old
+    `_target_` when it was translated, else None."""
+    if not isinstance(data, DictConfig) or data._is_none() or data._is_missing():
+        return None
+    old = data._get_node("_target_")._value() if "_target_" in data else None
+    new = moved(old)
+    if new == old:
+        return None
+    with open_dict(data):
+        data._target_ = new
+    return old
 
 
 def renamed(schema, key: str) -> Renamed | None:
@@ -215,9 +279,10 @@ def check_values(node, path: str = "") -> None:
 def _schema_for(group: str, node: DictConfig):
     from zoo.config.store import OPTION_SCHEMAS
 
+    given = moved(node.get("_target_"))
     for schema in OPTION_SCHEMAS[group].values():
         target = getattr(schema, "_target_", None)
-        if target is not None and target == node.get("_target_"):
+        if target is not None and target == given:
             return schema
     return OPTION_SCHEMAS[group].get(node.get("name"))
 
@@ -237,7 +302,12 @@ def _type_as(node: DictConfig, schema, group: str) -> None:
 
 def check_config(cfg: DictConfig) -> None:
     """`check_values` on the whole config, after typing any group option that a user's own
-    YAML left untyped (one that does not start from its `/schema/...`)."""
+    YAML left untyped (one that does not start from its `/schema/...`). A data `_target_`
+    of before zoo.data's move (`MOVED`) is read as its new path, with a warning."""
+    old = translate_moved(cfg.get("data"))
+    if old is not None:
+        log.warning("data._target_=%s moved to %s; reading it as that (write the new path "
+                    "to silence this)", old, cfg.data._target_)
     for group in ("data", "topology", "optimizer"):
         node = cfg.get(group)
         if isinstance(node, DictConfig) and not dataclasses.is_dataclass(OmegaConf.get_type(node)):

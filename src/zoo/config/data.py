@@ -44,21 +44,21 @@ class GeneratedSizes(DataConfig):
 
 @dataclass
 class AddingData(GeneratedSizes):
-    _target_: str = "zoo.data.adding.Adding"
+    _target_: str = "zoo.data.synthetic.adding.Adding"
     name: str = "adding"
     T: int = knob(low=2)
 
 
 @dataclass
 class CopyMemoryData(GeneratedSizes):
-    _target_: str = "zoo.data.copy_memory.CopyMemory"
+    _target_: str = "zoo.data.synthetic.copy_memory.CopyMemory"
     name: str = "copy_memory"
     T: int = knob(low=1)
 
 
 @dataclass
 class AdditionData(GeneratedSizes):
-    _target_: str = "zoo.data.addition.Addition"
+    _target_: str = "zoo.data.synthetic.addition.Addition"
     name: str = "addition"
     digits: int = knob(low=1)
     reverse: bool = knob()
@@ -66,14 +66,14 @@ class AdditionData(GeneratedSizes):
 
 @dataclass
 class XorData(GeneratedSizes):
-    _target_: str = "zoo.data.xor.Xor"
+    _target_: str = "zoo.data.synthetic.xor.Xor"
     name: str = "xor"
     dim: int = knob(low=2)
 
 
 @dataclass
 class SpellData(DataConfig):
-    _target_: str = "zoo.data.spell.Spell"
+    _target_: str = "zoo.data.synthetic.spell.Spell"
     name: str = "spell"
     numbers: int = knob(low=1, high=1000)
     n_train: int = knob(low=1)
@@ -92,7 +92,7 @@ class SplitSizes(DataConfig):
 
 @dataclass
 class MnistData(LocalCopy):
-    _target_: str = "zoo.data.mnist.Mnist"
+    _target_: str = "zoo.data.datasets.mnist.Mnist"
     name: str = "mnist"
     mode: str = knob(choices=("rows", "pixels", "permuted"))
     val_size: Any = knob(**SIZE)  # carved from train; 0: validate on the test set
@@ -100,7 +100,7 @@ class MnistData(LocalCopy):
 
 @dataclass
 class ImdbData(LocalCopy):
-    _target_: str = "zoo.data.imdb.Imdb"
+    _target_: str = "zoo.data.datasets.imdb.Imdb"
     name: str = "imdb"
     num_words: int | None = knob(low=4)
     maxlen: int | None = knob(low=1)
@@ -112,7 +112,7 @@ class ImdbData(LocalCopy):
 
 @dataclass
 class NamesData(LocalCopy, SplitSizes):
-    _target_: str = "zoo.data.names.Names"
+    _target_: str = "zoo.data.datasets.names.Names"
     name: str = "names"
     task: str = knob(choices=TEXT_TASKS)
     ascii: bool = knob()
@@ -120,7 +120,7 @@ class NamesData(LocalCopy, SplitSizes):
 
 @dataclass
 class ShakespeareData(LocalCopy, SplitSizes):
-    _target_: str = "zoo.data.shakespeare.Shakespeare"
+    _target_: str = "zoo.data.datasets.shakespeare.Shakespeare"
     name: str = "shakespeare"
     seq_len: int = knob(low=1)
     stateful: bool = knob()
@@ -128,7 +128,7 @@ class ShakespeareData(LocalCopy, SplitSizes):
 
 @dataclass
 class EngFraData(LocalCopy, SplitSizes):
-    _target_: str = "zoo.data.eng_fra.EngFra"
+    _target_: str = "zoo.data.datasets.eng_fra.EngFra"
     name: str = "eng_fra"
     level: str = knob(choices=LEVELS)
     swap_columns: bool = knob()
@@ -140,7 +140,7 @@ class EngFraData(LocalCopy, SplitSizes):
 
 @dataclass
 class AirlineData(LocalCopy, SplitSizes):
-    _target_: str = "zoo.data.airline.Airline"
+    _target_: str = "zoo.data.datasets.airline.Airline"
     name: str = "airline"
     aligned: bool = knob()
     look_back: int = knob(low=1)
@@ -169,7 +169,7 @@ class Table(OwnFiles):
 
 @dataclass
 class CsvData(Table):
-    _target_: str = "zoo.data.csv_sequences.CsvSequences"
+    _target_: str = "zoo.data.formats.csv_sequences.CsvSequences"
     name: str = "csv"
     format: str = knob(choices=("rows", "series"))
     scale: str = knob(choices=("standard", "minmax", "none"))
@@ -186,7 +186,7 @@ class CsvData(Table):
 
 @dataclass
 class TextClassificationData(Table, Vocabulary):
-    _target_: str = "zoo.data.text_classification.TextClassification"
+    _target_: str = "zoo.data.formats.text_classification.TextClassification"
     name: str = "text_classification"
     task: str = knob(choices=TEXT_TASKS)
     text_column: Any = knob()
@@ -198,7 +198,7 @@ class TextClassificationData(Table, Vocabulary):
 
 @dataclass
 class TaggingData(Vocabulary):
-    _target_: str = "zoo.data.tagging.Tagging"
+    _target_: str = "zoo.data.formats.tagging.Tagging"
     name: str = "tagging"
     format: str = knob(choices=("conllu", "two_column"))
     tag_column: Any = knob()
@@ -206,7 +206,7 @@ class TaggingData(Vocabulary):
 
 @dataclass
 class ParallelTextData(Vocabulary):
-    _target_: str = "zoo.data.parallel_text.ParallelText"
+    _target_: str = "zoo.data.formats.parallel_text.ParallelText"
     name: str = "parallel_text"
     level: str = knob(choices=LEVELS)
     swap_columns: bool = knob()
@@ -215,7 +215,7 @@ class ParallelTextData(Vocabulary):
 
 @dataclass
 class TextLMData(Vocabulary):
-    _target_: str = "zoo.data.text_lm.TextLM"
+    _target_: str = "zoo.data.formats.text_lm.TextLM"
     name: str = "text_lm"
     level: str = knob(choices=LEVELS)
     seq_len: int = knob(low=1)
@@ -224,7 +224,7 @@ class TextLMData(Vocabulary):
 
 @dataclass
 class FashionMnistData(MnistData):
-    _target_: str = "zoo.data.mnist.FashionMnist"
+    _target_: str = "zoo.data.datasets.mnist.FashionMnist"
     name: str = "fashion_mnist"
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-from zoo.data import eng_fra
-from zoo.data.tokenize import tokenizer
-from zoo.data.vocab import is_special
+from zoo.data.datasets import eng_fra
+from zoo.data.preprocess.tokenize import tokenizer
+from zoo.data.preprocess.vocab import is_special
 from zoo.errors import ZooError
 from zoo.spec import Spec, Tokenization
 

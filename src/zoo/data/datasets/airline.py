@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zoo.data.csv_sequences import CsvSequences
-from zoo.data.seed_source import source_file
+from zoo.data.files.seed_source import source_file
+from zoo.data.formats.csv_sequences import CsvSequences
 
 URL = "https://raw.githubusercontent.com/jbrownlee/Datasets/master/airline-passengers.csv"
 

@@ -15,11 +15,11 @@ import re
 import zipfile
 from pathlib import Path
 
-from zoo.data.ascii_fold import to_ascii
-from zoo.data.parallel_text import ParallelText
-from zoo.data.seed_source import source_file
-from zoo.data.text_file import decode_text
-from zoo.data.tokenize import token_limit
+from zoo.data.files.seed_source import source_file
+from zoo.data.files.text_file import decode_text
+from zoo.data.formats.parallel_text import ParallelText
+from zoo.data.preprocess.ascii_fold import to_ascii
+from zoo.data.preprocess.tokenize import token_limit
 from zoo.errors import ZooError
 from zoo.spec import Tokenization
 

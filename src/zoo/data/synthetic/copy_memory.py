@@ -15,7 +15,7 @@ import torch
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.vocab import PAD
+from zoo.data.preprocess.vocab import PAD
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec, Tokenization
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from zoo.data.text_file import bad_line, read_text
+from zoo.data.files.text_file import bad_line, read_text
 from zoo.errors import ZooError
 
 TAB_SUFFIXES = (".tsv", ".tab")

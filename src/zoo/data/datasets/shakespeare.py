@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zoo.data.seed_source import source_file
-from zoo.data.text_lm import TextLM
+from zoo.data.files.seed_source import source_file
+from zoo.data.formats.text_lm import TextLM
 
 URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
 SHA256 = "sha256:86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"

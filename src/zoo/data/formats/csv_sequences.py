@@ -48,11 +48,11 @@ from torch.nn.utils.rnn import pad_sequence
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.csv_table import Table, class_names, is_name, is_number, number, read_table
-from zoo.data.local_files import files_in, plural, source_paths
-from zoo.data.scaling import SCALES, fit_scaler
+from zoo.data.files.csv_table import Table, class_names, is_name, is_number, number, read_table
+from zoo.data.files.local_files import files_in, plural, source_paths
+from zoo.data.preprocess.scaling import SCALES, fit_scaler
+from zoo.data.preprocess.windows import windows
 from zoo.data.split import assign_splits, split_indices
-from zoo.data.windows import windows
 from zoo.errors import ZooError
 from zoo.spec import Layout, Scaling, Spec
 

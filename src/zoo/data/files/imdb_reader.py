@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.data.text_file import decode_text, read_text
-from zoo.data.vocab import Vocabulary
+from zoo.data.files.text_file import decode_text, read_text
+from zoo.data.preprocess.vocab import Vocabulary
 from zoo.errors import ZooError
 
 SPLITS = ("train", "test")

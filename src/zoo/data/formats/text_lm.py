@@ -24,11 +24,11 @@ import torch
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.char_stream import shifted_stream, stream_batches
-from zoo.data.local_files import files_in, plural, source_paths
+from zoo.data.files.local_files import files_in, plural, source_paths
+from zoo.data.files.text_file import read_text
+from zoo.data.preprocess.tokenize import tokenizer
+from zoo.data.preprocess.vocab import PAD, UNK, Vocabulary
 from zoo.data.split import assign_splits
-from zoo.data.text_file import read_text
-from zoo.data.tokenize import tokenizer
-from zoo.data.vocab import PAD, UNK, Vocabulary
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec, Tokenization
 

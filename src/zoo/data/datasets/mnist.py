@@ -20,8 +20,8 @@ import torch
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.download import fetch
-from zoo.data.idx import read_idx
+from zoo.data.files.download import fetch
+from zoo.data.files.idx import read_idx
 from zoo.data.split import carve_val
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec

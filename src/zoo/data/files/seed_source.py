@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zoo.data.download import fetch, local_copy
+from zoo.data.files.download import fetch, local_copy
 
 
 def source_file(

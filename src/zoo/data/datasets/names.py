@@ -17,11 +17,11 @@ import string
 import zipfile
 from pathlib import Path
 
-from zoo.data.ascii_fold import to_ascii
-from zoo.data.download import fetch
-from zoo.data.text_classification import TextClassification, line_examples, read_class_files
-from zoo.data.text_file import decode_text
-from zoo.data.vocab import PAD, UNK
+from zoo.data.files.download import fetch
+from zoo.data.files.text_file import decode_text
+from zoo.data.formats.text_classification import TextClassification, line_examples, read_class_files
+from zoo.data.preprocess.ascii_fold import to_ascii
+from zoo.data.preprocess.vocab import PAD, UNK
 from zoo.errors import ZooError
 
 URL = "https://download.pytorch.org/tutorial/data.zip"  # no checksum is published

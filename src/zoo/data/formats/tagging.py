@@ -24,11 +24,11 @@ from pathlib import Path
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.local_files import files_in, plural, source_paths
+from zoo.data.files.local_files import files_in, plural, source_paths
+from zoo.data.files.text_file import bad_line, numbered_lines
 from zoo.data.padding import padded
+from zoo.data.preprocess.vocab import Vocabulary
 from zoo.data.split import assign_splits
-from zoo.data.text_file import bad_line, numbered_lines
-from zoo.data.vocab import Vocabulary
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec, Tokenization
 

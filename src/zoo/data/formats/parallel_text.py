@@ -24,12 +24,12 @@ from pathlib import Path
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.local_files import files_in, source_paths
+from zoo.data.files.local_files import files_in, source_paths
+from zoo.data.files.text_file import bad_line, numbered_lines
 from zoo.data.padding import padded
+from zoo.data.preprocess.tokenize import token_limit, tokenizer
+from zoo.data.preprocess.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.data.split import assign_splits
-from zoo.data.text_file import bad_line, numbered_lines
-from zoo.data.tokenize import token_limit, tokenizer
-from zoo.data.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec, Tokenization
 

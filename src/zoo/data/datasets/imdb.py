@@ -28,10 +28,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from zoo.data import imdb_reader as reader
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.download import fetch
+from zoo.data.files import imdb_reader as reader
+from zoo.data.files.download import fetch
 from zoo.data.padding import padded
 from zoo.data.split import carve_val
 from zoo.errors import ZooError

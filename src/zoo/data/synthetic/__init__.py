@@ -1,0 +1,1 @@
+"""Generated tasks, no files: adding, addition, copy memory, xor, spell."""
