@@ -39,6 +39,25 @@ def target_sequences(batch: dict, eos_id: int | None) -> list[list[int]]:
     return out
 
 
+class TrainLossWindow:
+    """The training loss summed over the batches since it was last logged, on the device (no
+    host sync)."""
+
+    def __init__(self):
+        self.total, self.count = None, 0
+
+    def add(self, loss: torch.Tensor, n: int) -> None:
+        weighted = loss.detach() * n
+        self.total = weighted if self.total is None else self.total + weighted
+        self.count += n
+
+    def take(self) -> tuple[torch.Tensor, int]:
+        """The window's mean and example count; the window starts again."""
+        mean, count = self.total / self.count, self.count
+        self.total, self.count = None, 0
+        return mean, count
+
+
 class SequenceTask(pl.LightningModule):
     def __init__(self, spec: dict, cell: dict, direction: dict, topology: dict,
                  optimizer: dict, scheduler: dict | None = None, exact_match: bool = True,
@@ -54,6 +73,7 @@ class SequenceTask(pl.LightningModule):
         # object over the whole epoch at its end and resets it, so logging it once is enough
         # (logging it at every step costs milliseconds each in Lightning's bookkeeping)
         self._metrics_logged: set[str] = set()
+        self._train_window, self._train_batch = TrainLossWindow(), 0
         self.tbptt = tbptt  # truncated BPTT within each batch (zoo.tbptt): manual optimisation
         self.automatic_optimization = not tbptt
         # corpus BLEU of greedy decodes (val, test) and of beam search (test)
@@ -86,14 +106,37 @@ class SequenceTask(pl.LightningModule):
         logits, target = self.objective.select(logits, batch)
         loss = self.objective.loss(logits, target)
         n = target.size(0)
-        self.log(f"{split}/loss", loss, on_step=split == "train", on_epoch=True,
-                 prog_bar=split != "test", batch_size=n)
+        if split == "train":
+            self._log_train_loss(loss, n)
+        else:
+            self.log(f"{split}/loss", loss, on_epoch=True, prog_bar=split == "val", batch_size=n)
         metrics = self.objective.update(split, logits, target)
         if split not in self._metrics_logged:  # once an epoch: see `_metrics_logged`
             self._metrics_logged.add(split)
             self.log_dict(metrics, on_step=False, on_epoch=True, prog_bar=split == "val",
                           batch_size=n)
         return loss
+
+    def _log_train_loss(self, loss: torch.Tensor, n: int) -> None:
+        """Log the training loss only at the steps where something reads it: `self.log` costs
+        about as much as a small model's step. Each logged value is the mean over the batches
+        since the last one, weighted by their count, so the epoch mean stays exact."""
+        self._train_window.add(loss, n)
+        if self._reads_train_loss_now():
+            mean, count = self._train_window.take()
+            self.log("train/loss", mean, on_step=True, on_epoch=True, prog_bar=True,
+                     batch_size=count)
+
+    def _reads_train_loss_now(self) -> bool:
+        """A logger write (every `log_every_n_steps`), a progress-bar redraw, or the epoch's
+        (or the run's) last batch."""
+        trainer = self.trainer
+        step, batch = trainer.global_step + 1, self._train_batch + 1
+        bar = trainer.progress_bar_callback
+        return (trainer.is_last_batch or batch >= trainer.num_training_batches
+                or (trainer.log_every_n_steps and step % trainer.log_every_n_steps == 0)
+                or (bar is not None and batch % max(getattr(bar, "refresh_rate", 1), 1) == 0)
+                or 0 <= trainer.max_steps <= step)
 
     def _score_generation(self, split: str, batch: dict) -> None:
         """Greedy decodes scored as whole sequences (exact match, up to the end token) and as
@@ -118,6 +161,7 @@ class SequenceTask(pl.LightningModule):
 
     def on_train_epoch_start(self):
         self._carried.clear()
+        self._train_window = TrainLossWindow()
         self._metrics_logged.discard("train")
 
     def on_validation_epoch_start(self):
@@ -129,6 +173,7 @@ class SequenceTask(pl.LightningModule):
         self._metrics_logged.discard("test")
 
     def training_step(self, batch, batch_idx):
+        self._train_batch = batch_idx
         if self.tbptt:
             state = truncated_training_step(self, batch, self._carried.get("train"))
             if self.stateful:

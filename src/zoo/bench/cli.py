@@ -4,6 +4,7 @@
     zoo-bench --quick              # CI's smoke test: small repeats, under a minute on 2 cores
     zoo-bench --full               # adds accuracy after one epoch (section 3)
     zoo-bench --imdb-root PATH --only tax,model --threads 2
+    zoo-bench --only tax --rounds 9 --steps 60   # steadier ratios, longer
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import platform
+from dataclasses import replace
 
 import torch
 
@@ -46,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections of {', '.join(SECTIONS)}")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default: the mode's)")
+    parser.add_argument("--steps", type=int, help="training steps per round (default: the mode's)")
     return parser
 
 
@@ -63,7 +67,9 @@ def main(argv=None) -> None:
     device = torch.cuda.get_device_name() if torch.cuda.is_available() else "no CUDA"
     print(f"zoo-bench {mode}: torch {torch.__version__}, {platform.processor() or 'cpu'}, "
           f"{device}, threads={torch.get_num_threads()}", flush=True)
-    run(preset(mode), args.imdb_root, only)
+    settings = preset(mode)
+    given = {"rounds": args.rounds, "steps": args.steps}
+    run(replace(settings, **{k: v for k, v in given.items() if v}), args.imdb_root, only)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
 """(1) Framework tax: zoo's training loop exactly as `zoo-train` builds it (`build_task`,
 `build_trainer`: callbacks, logger and progress bar on) against a hand-written loop with the
-same model, optimizer and batches. Ratio: zoo's steps/s over the hand loop's (1.0: no tax)."""
+same model, optimizer and batches. Ratio: zoo's steps/s over the hand loop's (1.0: no tax).
+
+A third runner, Lightning's own `Trainer` with nothing switched on around a module whose step
+only computes the loss, shows which part of the tax is Lightning's (its floor) and which zoo's
+(zoo over the floor)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytorch_lightning as pl
 from hydra.utils import instantiate
 from pytorch_lightning import Callback, seed_everything
 
@@ -58,6 +63,32 @@ def _zoo_loop(cfg, task, batches, out: Path, skip: int):
     return run
 
 
+class LossOnly(pl.LightningModule):
+    """zoo's model and optimizer in the plainest LightningModule: no logging, no metrics."""
+
+    def __init__(self, task):
+        super().__init__()
+        self.task = task
+
+    def training_step(self, batch, batch_idx):
+        logits, _ = self.task.model(batch)
+        return self.task.objective.loss(*self.task.objective.select(logits, batch))
+
+    def configure_optimizers(self):
+        return optimizer_of(self.task)
+
+
+def _lightning_floor(task, batches, clip, skip: int):
+    def run():
+        clock = StepClock(skip)
+        trainer = pl.Trainer(max_epochs=1, logger=False, enable_checkpointing=False,
+                             enable_progress_bar=False, enable_model_summary=False,
+                             gradient_clip_val=clip, callbacks=[clock])
+        trainer.fit(LossOnly(task), train_dataloaders=Replay(batches))
+        return clock.end - clock.start
+    return run
+
+
 def _hand_loop(task, batches, clip, skip: int):
     optimizer = optimizer_of(task)
     return lambda: zoo_model_steps(task, optimizer, batches, clip, skip)
@@ -71,7 +102,8 @@ def measure(name: str, cfg, datamodule, note: str, settings, out: Path) -> None:
     batches = first_batches(datamodule.train_dataloader(), skip + settings.steps)
     clip = cfg.trainer.get("gradient_clip_val")
     times = interleaved({"zoo": _zoo_loop(cfg, task, batches, out, skip),
-                         "hand": _hand_loop(task, batches, clip, skip)},
+                         "hand": _hand_loop(task, batches, clip, skip),
+                         "lightning": _lightning_floor(task, batches, clip, skip)},
                         settings.rounds, settings.warmup)
     longest = max(x["x"].size(1) for x in batches)
     shapes = f"{name}: B={datamodule.batch_size} T<={longest} ({note})"
@@ -79,7 +111,9 @@ def measure(name: str, cfg, datamodule, note: str, settings, out: Path) -> None:
     zoo_rate, hand_rate = steps / min(times["zoo"]), steps / min(times["hand"])
     report(SECTION, f"zoo-train loop vs hand loop, {steps} steps", shapes,
            f"ratio (zoo steps/s / hand steps/s) {ratio(times['hand'], times['zoo'])}; "
-           f"best {zoo_rate:.2f} vs {hand_rate:.2f} steps/s", settings.rounds)
+           f"best {zoo_rate:.2f} vs {hand_rate:.2f} steps/s; of which Lightning's floor "
+           f"(bare Trainer / hand) {ratio(times['hand'], times['lightning'])}, zoo over the "
+           f"floor {ratio(times['lightning'], times['zoo'])}", settings.rounds)
 
 
 def run(settings, imdb_root: str | None) -> None:
