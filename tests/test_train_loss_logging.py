@@ -9,6 +9,8 @@ import pytorch_lightning as pl
 from conftest import compose_train
 from hydra.utils import instantiate
 
+from zoo.callbacks.epoch_lines import EpochLines
+from zoo.callbacks.progress_bar import RichProgressBar
 from zoo.training import build_task
 
 
@@ -20,7 +22,7 @@ class Losses(pl.Callback):
         self.seen.append((float(outputs["loss"]), batch["x"].size(0)))
 
 
-def fit(tmp_path, limit=1.0, every=3):
+def fit(tmp_path, limit=1.0, every=3, bar=None):
     cfg = compose_train(["data=adding", "data.n_train=120", "data.batch_size=16", "data.T=8",
                          "cell.hidden_size=4"], tmp_path)
     datamodule = instantiate(cfg.data)
@@ -32,8 +34,8 @@ def fit(tmp_path, limit=1.0, every=3):
     losses = Losses()
     trainer = pl.Trainer(max_epochs=2, limit_train_batches=limit, limit_val_batches=0,
                          log_every_n_steps=every, logger=False, enable_checkpointing=False,
-                         enable_progress_bar=False, enable_model_summary=False,
-                         callbacks=[losses])
+                         enable_progress_bar=bar is not None, enable_model_summary=False,
+                         callbacks=[losses, *([bar] if bar else [])])
     trainer.fit(task, datamodule=datamodule)
     return trainer, losses.seen, [n for name, n in logged if name == "train/loss"]
 
@@ -54,3 +56,12 @@ def test_the_loss_is_logged_at_each_logger_write_and_the_epoch_end(tmp_path):
     assert per_epoch == 8
     # global steps 3, 6 | 9, 12, 15 and each epoch's last batch (steps 8 and 16)
     assert counts == [48, 48, 24, 16, 48, 48, 8]
+
+
+@pytest.mark.parametrize(("bar", "expected"), [
+    (RichProgressBar(refresh_rate=4), [64, 32, 24, 64, 56]),  # batches 4, 8; step 6, 12
+    (EpochLines(), [48, 48, 24, 16, 48, 48, 8]),  # the plain epoch lines read only the epoch
+])
+def test_a_live_progress_bar_reads_the_loss_when_it_redraws(tmp_path, bar, expected):
+    _, _, counts = fit(tmp_path, every=6 if isinstance(bar, RichProgressBar) else 3, bar=bar)
+    assert counts == expected

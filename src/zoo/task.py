@@ -128,14 +128,15 @@ class SequenceTask(pl.LightningModule):
                      batch_size=count)
 
     def _reads_train_loss_now(self) -> bool:
-        """A logger write (every `log_every_n_steps`), a progress-bar redraw, or the epoch's
-        (or the run's) last batch."""
+        """A logger write (every `log_every_n_steps`), a live progress bar's redraw (every
+        `refresh_rate` batches; the plain per-epoch lines read only the epoch's mean), or the
+        epoch's (or the run's) last batch."""
         trainer = self.trainer
         step, batch = trainer.global_step + 1, self._train_batch + 1
-        bar = trainer.progress_bar_callback
+        redraw = int(getattr(trainer.progress_bar_callback, "refresh_rate", 0))  # 0: at the end
         return (trainer.is_last_batch or batch >= trainer.num_training_batches
                 or (trainer.log_every_n_steps and step % trainer.log_every_n_steps == 0)
-                or (bar is not None and batch % max(getattr(bar, "refresh_rate", 1), 1) == 0)
+                or (redraw and batch % redraw == 0)
                 or 0 <= trainer.max_steps <= step)
 
     def _score_generation(self, split: str, batch: dict) -> None:
