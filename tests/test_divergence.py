@@ -8,9 +8,12 @@ import math
 import pytest
 import pytorch_lightning as pl
 import torch
-from conftest import read_metrics, run_cli, train_quick
+from conftest import compose_train, read_metrics, run_cli, train_quick
+from hydra.utils import instantiate
 
+from zoo.callbacks.divergence import DivergenceGuard
 from zoo.errors import ZooError
+from zoo.training import build_task
 
 TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10"]
 
@@ -55,3 +58,28 @@ def test_the_last_good_checkpoint_stays(tmp_path):
     assert {c.name for c in ckpts} == {"best-epoch000.ckpt", "last.ckpt"}
     assert all(_finite(c) for c in ckpts)
     assert torch.load(ckpts[-1], weights_only=False)["epoch"] == 0  # last.ckpt: epoch 0's
+
+
+def _diverge(tmp_path, guard) -> tuple[str, int]:
+    """The sentence a run with a far too high learning rate stops with, under `guard`, and
+    the step the run stopped at."""
+    cfg = compose_train(["optimizer.lr=1e6", "cell=rnn_relu", "data.n_train=512", "data.T=10",
+                         "data.batch_size=16"], tmp_path)
+    datamodule = instantiate(cfg.data)
+    pl.seed_everything(0)
+    trainer = pl.Trainer(max_epochs=2, log_every_n_steps=5, logger=False, callbacks=[guard],
+                         enable_checkpointing=False, enable_progress_bar=False,
+                         enable_model_summary=False, limit_val_batches=0)
+    with pytest.raises(ZooError) as error:
+        trainer.fit(build_task(cfg, datamodule.spec), datamodule=datamodule)
+    return str(error.value), trainer.global_step
+
+
+def test_on_an_accelerator_the_loss_is_read_lazily_naming_the_same_step(tmp_path):
+    """`lazy` (an accelerator's default: no host sync per step) stops at the next read, with
+    the sentence the eager check (the CPU's) gives at the step itself."""
+    eager, stopped_eagerly = _diverge(tmp_path / "eager", DivergenceGuard(lazy=False))
+    lazy, stopped_lazily = _diverge(tmp_path / "lazy", DivergenceGuard(lazy=True))
+    assert "the training loss is nan" in eager or "the training loss is inf" in eager
+    assert lazy == eager
+    assert stopped_lazily % 5 == 0 and stopped_eagerly <= stopped_lazily < stopped_eagerly + 5
