@@ -1,7 +1,8 @@
 """Datamodules: each publishes a `Spec` and in-memory batches.
 
-Here, what every datamodule stands on: `base` (`SequenceDataModule`), `batches`,
-`char_stream` (language-model streams), `padding`, `split` and `cache`. The parts:
+Here, what every datamodule stands on: `base` (`SequenceDataModule`, and `FileDataModule`
+for those that read files: `data.path`, or a built-in's), `batches`, `char_stream`
+(language-model streams), `padding`, `split` and `cache`. The parts:
 
 - `files`: reading files and finding or fetching them (CSV/TSV, UTF-8 text, IDX, IMDB's
   archives; `data.path`/`data.root`, checksummed downloads)

@@ -1,15 +1,20 @@
-"""The datamodule base: a subclass declares its static `layout` and builds its splits once.
+"""The datamodule bases: a subclass declares its static `layout` and builds its splits once.
 
 `layout(cfg)` is a classmethod so the composition check can run before any data is loaded.
 `build()` returns the `Spec` and the `train`/`val`/`test` `TensorSequences`. A subclass that
 reads files sets `cacheable = True` and lists them in `sources()`: its processed splits are
 then cached under `cache_dir`, keyed by every option and the files' identity.
+
+`FileDataModule` is the base of the datamodules that read `data.path` (`formats/`) and of the
+built-in datasets over them (`datasets/`), which say where their file comes from instead
+(`split_paths`) and fix some of the format's options (`FIXED`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from functools import cached_property
 from pathlib import Path
 
 import pytorch_lightning as pl
@@ -17,6 +22,7 @@ from torch.utils.data import DataLoader
 
 from zoo.data import cache
 from zoo.data.batches import TensorSequences, batch_sampler
+from zoo.data.files.local_files import source_paths
 from zoo.spec import Layout, Spec
 
 log = logging.getLogger(__name__)
@@ -110,3 +116,29 @@ class SequenceDataModule(pl.LightningDataModule):
 
     def test_dataloader(self):
         return self._loader("test", False)
+
+
+class FileDataModule(SequenceDataModule):
+    cacheable = True
+    FIXED: dict = {}  # options a built-in dataset fixes instead of taking them from its config
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.options = self.with_fixed(self.options)
+
+    @classmethod
+    def with_fixed(cls, cfg) -> dict:
+        """`cfg`'s options over the ones this dataset fixes (`layout` gets `cfg` without them)."""
+        return {**cls.FIXED, **cfg}
+
+    @property
+    def dataset_name(self) -> str:
+        return self.options["name"]
+
+    @cached_property
+    def split_paths(self) -> dict[str, Path]:
+        """The files of each split: `{"all": file or folder}` or the separate split files."""
+        return source_paths(self.dataset_name, self.options["path"])
+
+    def sources(self):
+        return list(self.split_paths.values())

@@ -10,6 +10,7 @@ scaled with the training months' statistics, and RMSE and MAE are reported in pa
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from zoo.data.files.seed_source import source_file
@@ -22,15 +23,7 @@ class Airline(CsvSequences):
     FIXED = {"format": "series", "columns": [1], "target_column": 1, "delimiter": None,
              "header": "auto", "stride": 1}
 
-    def series_paths(self) -> dict[str, Path]:
-        if not hasattr(self, "_source"):
-            self._source = source_file(
-                "airline",
-                self.options["root"],
-                ["airline-passengers.csv"],
-                URL,
-                None,
-                self.cache_dir,
-                filename="airline-passengers.csv",
-            )
-        return {"all": self._source}
+    @cached_property
+    def split_paths(self) -> dict[str, Path]:
+        return {"all": source_file("airline", self.options["root"], ["airline-passengers.csv"],
+                                   URL, None, self.cache_dir, filename="airline-passengers.csv")}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import cached_property
 from pathlib import Path
 
 from zoo.data.files.seed_source import source_file
@@ -93,18 +94,11 @@ class EngFra(ParallelText):
 
     FIXED = {"lowercase": False, "max_size": None}
 
-    def pair_paths(self) -> dict[str, Path]:
-        if not hasattr(self, "_source"):
-            self._source = source_file(
-                "eng_fra",
-                self.options["root"],
-                ["fra-eng.zip", "fra.txt", "eng-fra.txt"],
-                URL,
-                None,
-                self.cache_dir,
-                filename="fra-eng.zip",
-            )
-        return {"all": self._source}
+    @cached_property
+    def split_paths(self) -> dict[str, Path]:
+        return {"all": source_file("eng_fra", self.options["root"],
+                                   ["fra-eng.zip", "fra.txt", "eng-fra.txt"], URL, None,
+                                   self.cache_dir, filename="fra-eng.zip")}
 
     def read_examples(self, path: Path, opts) -> list:
         level = opts["level"]

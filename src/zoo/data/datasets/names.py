@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import string
 import zipfile
+from functools import cached_property
 from pathlib import Path
 
 from zoo.data.files.download import fetch
@@ -53,10 +54,9 @@ class Names(TextClassification):
              "min_freq": 1, "stratify": True}
     input_specials = (PAD, UNK)  # the tutorial's letters, no <bos>/<eos>, to classify
 
-    def text_paths(self) -> dict[str, Path]:
-        if not hasattr(self, "_source"):
-            self._source = self._find_source()
-        return {"all": self._source}
+    @cached_property
+    def split_paths(self) -> dict[str, Path]:
+        return {"all": self._find_source()}
 
     def _find_source(self) -> Path:
         root = self.options["root"]

@@ -9,6 +9,7 @@ choices fixed: characters as they are, the vocabulary of every character of the 
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from zoo.data.files.seed_source import source_file
@@ -24,15 +25,7 @@ class Shakespeare(TextLM):
     test_on_val = True
     drop_last = True
 
-    def text_paths(self) -> dict[str, Path]:
-        if not hasattr(self, "_source"):
-            self._source = source_file(
-                "shakespeare",
-                self.options["root"],
-                ["input.txt"],
-                URL,
-                SHA256,
-                self.cache_dir,
-                filename="input.txt",
-            )
-        return {"all": self._source}
+    @cached_property
+    def split_paths(self) -> dict[str, Path]:
+        return {"all": source_file("shakespeare", self.options["root"], ["input.txt"], URL,
+                                   SHA256, self.cache_dir, filename="input.txt")}

@@ -36,20 +36,18 @@ rows; inputs and target for series (`Spec.feature_scaling` and `Spec.target_scal
 them, so inputs are scaled alike at inference and RMSE and MAE are in the file's units).
 
 A built-in series (`data=airline`) is this datamodule with its file found elsewhere
-(`series_paths`) and its format fixed in `FIXED`.
+(`split_paths`) and its format fixed in `FIXED`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 from torch.nn.utils.rnn import pad_sequence
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import FileDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.files.csv_table import Table, class_names, is_name, is_number, number, read_table
-from zoo.data.files.local_files import files_in, plural, source_paths
+from zoo.data.files.local_files import files_in, plural
 from zoo.data.preprocess.scaling import SCALES, fit_scaler
 from zoo.data.preprocess.windows import windows
 from zoo.data.split import assign_splits, split_indices
@@ -142,34 +140,20 @@ def target_offsets(look_back: int, horizon: int, aligned: bool) -> range:
     return range(look_back - 1 + min(horizon, 1), look_back + horizon)
 
 
-class CsvSequences(SequenceDataModule):
-    cacheable = True
-    FIXED: dict = {}  # options a built-in series fixes instead of taking them from its config
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.options = {**self.FIXED, **self.options}
-
+class CsvSequences(FileDataModule):
     @classmethod
     def layout(cls, cfg) -> Layout:
-        cfg = {**cls.FIXED, **cfg}
+        cfg = cls.with_fixed(cfg)
         fmt = _choice(cfg, "format", FORMATS)
         if fmt == "series" and cfg["aligned"]:
             return Layout("sequence", "aligned", causal=True)
         return Layout("sequence", "single")
 
-    def series_paths(self) -> dict[str, Path]:
-        """`{"all": file or folder}` or the separate split files."""
-        return source_paths(self.options["name"], self.options["path"])
-
-    def sources(self):
-        return list(self.series_paths().values())
-
     def _tables(self, columns: list) -> dict[str, list[Table]]:
         """The files of each split; `columns` are the keys that will be looked up in them."""
         opts = self.options
         tables = {}
-        for split, path in self.series_paths().items():
+        for split, path in self.split_paths.items():
             files = files_in(path, SUFFIXES) if path.is_dir() else [path]
             tables[split] = [
                 read_table(f, opts["delimiter"], opts["header"], columns)
@@ -198,7 +182,7 @@ class CsvSequences(SequenceDataModule):
             for split, found in self._tables([opts["label_column"]]).items()
         }
         splits = assign_splits(
-            opts["name"], parts, opts["val_size"], opts["test_size"], self.seed
+            self.dataset_name, parts, opts["val_size"], opts["test_size"], self.seed
         )
         train_steps = torch.cat([torch.tensor(steps) for steps, _ in splits["train"]])
         shift, factor = fit_scaler(scale, train_steps, "scale")
@@ -240,7 +224,7 @@ class CsvSequences(SequenceDataModule):
         if look_back < 1 or horizon < 0 or stride < 1:
             raise ZooError(
                 f"data.look_back={look_back}, data.horizon={horizon} and "
-                f"data.stride={stride} must be at least 1, 0 and 1 for data={opts['name']}."
+                f"data.stride={stride} must be at least 1, 0 and 1 for data={self.dataset_name}."
             )
         sizes = {"val": opts["val_size"], "test": opts["test_size"]}
         keys = [*(opts["columns"] or []), opts["target_column"]]
@@ -255,7 +239,7 @@ class CsvSequences(SequenceDataModule):
                 if split in ("val", "test"):
                     segments.append((features, target, split, 0, len(target)))
                     continue
-                rows = split_indices(opts["name"], len(target), cut["val"], cut["test"])
+                rows = split_indices(self.dataset_name, len(target), cut["val"], cut["test"])
                 for part, span in rows.items():
                     if span:
                         segments.append((features, target, part, span.start, span.stop))
@@ -281,8 +265,8 @@ class CsvSequences(SequenceDataModule):
         for split, (xs, ys) in collected.items():
             if not sum(map(len, xs)):
                 raise ZooError(
-                    f"data={opts['name']}: the {split} part of the series is too short for one "
-                    f"window of look_back={look_back} and horizon={horizon}; lower "
+                    f"data={self.dataset_name}: the {split} part of the series is too short for "
+                    f"one window of look_back={look_back} and horizon={horizon}; lower "
                     f"data.look_back or data.horizon, or give the {split} split more rows "
                     f"(data.{split}_size)."
                 )

@@ -13,7 +13,7 @@ vocabularies built from the training split (`max_size`, `min_freq`); each target
 <eos> (the model prepends <bos> itself). `swap_columns: true` swaps the two sides. Train/val/test
 are a seeded shuffle of the pairs unless separate files are given.
 
-A built-in corpus (`data=eng_fra`) is this datamodule with its own `pair_paths` (where the
+A built-in corpus (`data=eng_fra`) is this datamodule with its own `split_paths` (where the
 file comes from), `read_examples` (its reading and filtering), `tokenization` and `FIXED`
 options.
 """
@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import FileDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.files.local_files import files_in, source_paths
+from zoo.data.files.local_files import files_in
 from zoo.data.files.text_file import bad_line, numbered_lines
 from zoo.data.padding import padded
 from zoo.data.preprocess.tokenize import token_limit, tokenizer
@@ -63,24 +63,10 @@ def read_pairs(path: Path, tokens_of, swap: bool, max_len: int | None) -> list:
     return pairs
 
 
-class ParallelText(SequenceDataModule):
-    cacheable = True
-    FIXED: dict = {}  # options a built-in dataset fixes instead of taking them from its config
-
+class ParallelText(FileDataModule):
     @classmethod
     def layout(cls, cfg) -> Layout:
         return LAYOUT
-
-    @property
-    def dataset_name(self) -> str:
-        return self.options.get("name") or "parallel_text"
-
-    def pair_paths(self) -> dict[str, Path]:
-        """`{"all": file or folder}` or the separate split files."""
-        return source_paths(self.dataset_name, self.options["path"])
-
-    def sources(self):
-        return list(self.pair_paths().values())
 
     def read_examples(self, path: Path, opts) -> list:
         """(source tokens, target tokens) of every pair kept from `path` (a file or folder)."""
@@ -99,8 +85,8 @@ class ParallelText(SequenceDataModule):
         return Tokenization(opts["level"], bool(opts["lowercase"]))
 
     def build(self):
-        opts = {**self.FIXED, **self.options}
-        parts = {split: self.read_examples(path, opts) for split, path in self.pair_paths().items()}
+        opts = self.options
+        parts = {split: self.read_examples(path, opts) for split, path in self.split_paths.items()}
         splits = assign_splits(
             self.dataset_name,
             parts,

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import FileDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.files.local_files import files_in, plural, source_paths
+from zoo.data.files.local_files import files_in, plural
 from zoo.data.files.text_file import bad_line, numbered_lines
 from zoo.data.padding import padded
 from zoo.data.preprocess.vocab import Vocabulary
@@ -91,27 +91,23 @@ def read_sentences(path: Path, fmt: str, tag_column) -> list[tuple[list[str], li
     return sentences
 
 
-class Tagging(SequenceDataModule):
-    cacheable = True
-
+class Tagging(FileDataModule):
     @classmethod
     def layout(cls, cfg) -> Layout:
         return LAYOUT
-
-    def sources(self):
-        return list(source_paths("tagging", self.options["path"]).values())
 
     def build(self):
         opts = self.options
         fmt = opts["format"]
         if fmt not in FORMATS:
             raise ZooError(
-                f"data.format={fmt!r} is not known for data=tagging; choose one of {FORMATS}."
+                f"data.format={fmt!r} is not known for data={self.dataset_name}; "
+                f"choose one of {FORMATS}."
             )
         lowercase = bool(opts["lowercase"])
         tag_column = opts["tag_column"]
         parts = {}
-        for split, path in source_paths("tagging", opts["path"]).items():
+        for split, path in self.split_paths.items():
             files = files_in(path) if path.is_dir() else [path]
             parts[split] = [
                 ([t.lower() for t in tokens] if lowercase else tokens, tags)
@@ -119,7 +115,7 @@ class Tagging(SequenceDataModule):
                 for tokens, tags in read_sentences(f, fmt, tag_column)
             ]
         splits = assign_splits(
-            "tagging",
+            self.dataset_name,
             parts,
             opts["val_size"],
             opts["test_size"],

@@ -26,7 +26,7 @@ separate files are given.
 given the class and spells a text ending with <eos> (one_to_many).
 
 A built-in dataset (`data=names`) is this datamodule with its files found elsewhere
-(`text_paths`, `read_examples`), fixed options in `FIXED` and its `input_specials`.
+(`split_paths`, `read_examples`), fixed options in `FIXED` and its `input_specials`.
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ from pathlib import Path
 
 import torch
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import FileDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.files.csv_table import class_names, read_table
-from zoo.data.files.local_files import files_in, plural, source_paths
+from zoo.data.files.local_files import files_in, plural
 from zoo.data.files.text_file import read_text
 from zoo.data.padding import padded
 from zoo.data.preprocess.tokenize import token_limit, tokenizer
@@ -108,28 +108,15 @@ def read_folder_examples(folder: Path) -> list[tuple[str, str, str]]:
     ]
 
 
-class TextClassification(SequenceDataModule):
-    cacheable = True
-    FIXED: dict = {}  # options a built-in dataset fixes instead of taking them from its config
+class TextClassification(FileDataModule):
     input_specials = (PAD, UNK, BOS, EOS)  # the vocabulary's specials when the text is the input
 
     @classmethod
     def layout(cls, cfg) -> Layout:
-        task = cfg["task"]
+        task = cls.with_fixed(cfg)["task"]
         if task not in TASKS:
             raise ZooError(f"data.task={task!r} is not known; choose one of {tuple(TASKS)}.")
         return TASKS[task]
-
-    @property
-    def dataset_name(self) -> str:
-        return self.options.get("name") or "text_classification"
-
-    def text_paths(self) -> dict[str, Path]:
-        """`{"all": file or folder}` or the separate split files."""
-        return source_paths(self.dataset_name, self.options["path"])
-
-    def sources(self):
-        return list(self.text_paths().values())
 
     def read_examples(self, path: Path, opts) -> list[tuple[str, str, str]]:
         """(text, label, where) of every example of `path` (a file or folder)."""
@@ -141,7 +128,7 @@ class TextClassification(SequenceDataModule):
         tokens_of = tokenizer(level, bool(opts["lowercase"]))
         max_len = token_limit(opts["max_len"])
         parts = {}
-        for split, path in self.text_paths().items():
+        for split, path in self.split_paths.items():
             parts[split] = []
             for text, label, where in self.read_examples(path, opts):
                 tokens = tokens_of(text)[:max_len]
@@ -154,7 +141,7 @@ class TextClassification(SequenceDataModule):
         return parts
 
     def build(self):
-        opts = {**self.FIXED, **self.options}
+        opts = self.options
         generate = self.layout(opts) == TASKS["generate"]  # an unknown task is refused
         parts = self.tokenized(opts)
         classes = class_names(label for examples in parts.values() for _, label in examples)

@@ -13,18 +13,16 @@ served in order, and the hidden state is carried from one chunk to the next (tru
 The layout is causal, so a bidirectional model is refused when the config is composed.
 
 A built-in text (`data=shakespeare`) is this datamodule with its file found elsewhere
-(`text_paths`), fixed options in `FIXED` and the class switches below.
+(`split_paths`), fixed options in `FIXED` and the class switches below.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import FileDataModule
 from zoo.data.char_stream import shifted_stream, stream_batches
-from zoo.data.files.local_files import files_in, plural, source_paths
+from zoo.data.files.local_files import files_in, plural
 from zoo.data.files.text_file import read_text
 from zoo.data.preprocess.tokenize import tokenizer
 from zoo.data.preprocess.vocab import PAD, UNK, Vocabulary
@@ -35,9 +33,7 @@ from zoo.spec import Layout, Spec, Tokenization
 LAYOUT = Layout("sequence", "aligned", causal=True)
 
 
-class TextLM(SequenceDataModule):
-    cacheable = True
-    FIXED: dict = {}  # options a built-in text fixes instead of taking them from its config
+class TextLM(FileDataModule):
     vocab_from_all = False  # the vocabulary from every token read (char-rnn), not train only
     test_on_val = False  # test_size 0 tests on the val text instead of being refused
 
@@ -46,26 +42,15 @@ class TextLM(SequenceDataModule):
         return LAYOUT
 
     @property
-    def dataset_name(self) -> str:
-        return self.options.get("name") or "text_lm"
-
-    @property
     def stateful(self) -> bool:
         return bool(self.options["stateful"])
 
-    def text_paths(self) -> dict[str, Path]:
-        """`{"all": file or folder}` or the separate split files."""
-        return source_paths(self.dataset_name, self.options["path"])
-
-    def sources(self):
-        return list(self.text_paths().values())
-
     def build(self):
-        opts = {**self.FIXED, **self.options}
+        opts = self.options
         level = opts["level"]
         tokens_of = tokenizer(level, bool(opts["lowercase"]))
         parts = {}
-        for split, path in self.text_paths().items():
+        for split, path in self.split_paths.items():
             files = files_in(path) if path.is_dir() else [path]
             parts[split] = tokens_of("\n".join(read_text(f) for f in files))
         test_on_val = self.test_on_val and "test" not in parts and not opts["test_size"]
