@@ -64,6 +64,21 @@ def test_a_run_folder_evaluates_its_best_checkpoint_on_val(run):
     assert metrics == pytest.approx(_split(read_metrics(run)["metrics"], "val"), abs=1e-6)
 
 
+def test_the_last_validation_serves_when_the_best_checkpoint_is_the_last_epoch(run, tmp_path):
+    """The fixture's best checkpoint is its last epoch: its val metrics were not computed a
+    second time, and evaluating that checkpoint gives them (previous test). Where the best is
+    an earlier epoch, the val metrics come from a pass over it."""
+    assert read_metrics(run)["val_is_last_validation"] is True
+    worst = tmp_path / "worst"  # "best" = the highest val/mse: the first epoch's
+    run_cli("zoo-train", *SMALL, "optimized_metric=val/mse", "optimized_mode=max",
+            f"hydra.run.dir={worst}", cwd=tmp_path)
+    record = read_metrics(worst)
+    assert "val_is_last_validation" not in record
+    assert next((worst / "checkpoints").glob("best-*.ckpt")).name == "best-epoch000.ckpt"
+    metrics, _ = evaluate(worst, split="val")
+    assert metrics == pytest.approx(_split(record["metrics"], "val"), abs=1e-6)
+
+
 def test_a_moved_copy_evaluates_in_place_and_takes_overrides(run, tmp_path):
     moved = tmp_path / "moved"
     shutil.copytree(run, moved)

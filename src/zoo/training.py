@@ -19,6 +19,7 @@ from zoo.callbacks.baselines import Baselines
 from zoo.callbacks.divergence import DivergenceGuard
 from zoo.callbacks.epoch_lines import for_output
 from zoo.callbacks.epoch_times import EpochTimes
+from zoo.callbacks.last_validation import LastValidation
 from zoo.callbacks.rng_state import RngState
 from zoo.callbacks.run_config import RunConfig
 from zoo.checkpoints import find_checkpoint, load_checkpoint
@@ -60,7 +61,7 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
 def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
     loggers = instantiate_all(cfg.logger)
     callbacks = [*instantiate_all(cfg.callbacks), RunConfig(_plain(cfg)), RngState(), EpochTimes(),
-                 DivergenceGuard(), Baselines()]
+                 DivergenceGuard(), Baselines(), LastValidation()]
     # Lightning refuses these callbacks when the trainer turns their feature off
     refused = [] if loggers else [LearningRateMonitor]
     if cfg.trainer.enable_progress_bar is False:  # (null is Lightning's default: on)
@@ -83,7 +84,9 @@ def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tupl
     `record` (metrics.json's fields), when given, receives the metric and mode that choose the
     best checkpoint and whether this is a smoke run. Ctrl-C or SIGTERM raise `Interrupted`.
     Where the test split holds the validation examples, the validation pass also gives the
-    test metrics, and `record["test_is_val"]` says so.
+    test metrics, and `record["test_is_val"]` says so. Where the best checkpoint holds the
+    weights of the last validation in training, that validation's metrics are its metrics
+    (`record["val_is_last_validation"]`), with no second pass.
     """
     record = {} if record is None else record
     check_composition(cfg)
@@ -108,9 +111,12 @@ def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tupl
         test = cfg.test
         if test and datamodule.test_is_val():  # one pass serves both: its val/ metrics as test/
             record["test_is_val"], test = True, False
-        for split, evaluate in (("val", trainer.validate), ("test", trainer.test)):
-            if split == "test" and not test:  # (a bound method is a new object at each access)
-                continue
+        last = next(c for c in trainer.callbacks if isinstance(c, LastValidation))
+        if best and last.scored(trainer, load_checkpoint(best)):  # the best is the last epoch
+            record["val_is_last_validation"] = True
+            metrics.update(last.metrics)
+        splits = [] if record.get("val_is_last_validation") else [trainer.validate]
+        for evaluate in splits + ([trainer.test] if test else []):
             for result in evaluate(task, datamodule=datamodule, ckpt_path=ckpt, weights_only=True):
                 metrics.update({k: v for k, v in result.items() if "/" in k})
         if record.get("test_is_val"):
