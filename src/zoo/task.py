@@ -91,19 +91,25 @@ class SequenceTask(pl.LightningModule):
         return {k: v.to(device) if torch.is_tensor(v) and not k.endswith("_len") else v
                 for k, v in batch.items()}
 
-    def _step(self, split: str, batch: dict) -> torch.Tensor:
+    def _step(self, split: str, batch: dict) -> torch.Tensor | dict:
+        """The training loss; in val and test also the scored outputs and targets (the real
+        steps' `logits` and `target`), which callbacks read instead of running the model
+        again."""
         state = self._carried.get(split) if self.stateful else None
         logits, state = self.model(batch, state)
         if self.stateful:  # truncated BPTT across consecutive chunks: keep state, cut graph
             self._carried[split] = self.model.detach_state(state)
-        loss = self.score(split, logits, batch)
-        if split != "train" and self.model.can_generate:
-            self._score_generation(split, batch)
-        return loss
-
-    def score(self, split: str, logits: torch.Tensor, batch: dict) -> torch.Tensor:
-        """The loss of `logits` against the batch's target; logs it and updates the metrics."""
         logits, target = self.objective.select(logits, batch)
+        loss = self.score(split, logits, target)
+        if split == "train":
+            return loss
+        if self.model.can_generate:
+            self._score_generation(split, batch)
+        return {"loss": loss, "logits": logits, "target": target}
+
+    def score(self, split: str, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """The loss of the real steps' `logits` against their `target`
+        (`Objective.select`); logs it and updates the metrics."""
         loss = self.objective.loss(logits, target)
         n = target.size(0)
         if split == "train":
@@ -191,10 +197,10 @@ class SequenceTask(pl.LightningModule):
             step_schedulers(self, "epoch")
 
     def validation_step(self, batch, batch_idx):
-        self._step("val", batch)
+        return self._step("val", batch)
 
     def test_step(self, batch, batch_idx):
-        self._step("test", batch)
+        return self._step("test", batch)
 
     def configure_optimizers(self):
         optimizer = hydra.utils.instantiate(self.hparams.optimizer)(params=self.parameters())

@@ -92,7 +92,7 @@ def truncated_training_step(task, batch: dict, state: State = None) -> State:
     """One optimizer step per window of `task.tbptt["steps"]`; returns the final state."""
     optimizer = task.optimizers()
     for window, logits, carried in windows(task.model, batch, task.tbptt["steps"], state):
-        loss = task.score("train", logits, window)
+        loss = task.score("train", *task.objective.select(logits, window))
         optimizer.zero_grad()
         task.manual_backward(loss)
         optimizer.step()

@@ -51,11 +51,10 @@ class ConfusionMatrixImage(pl.Callback):
             spec = pl_module.spec
             self._matrix = MulticlassConfusionMatrix(spec.target_size).to(pl_module.device)
 
-    def _update(self, pl_module, batch) -> None:
+    def _update(self, outputs) -> None:
+        """From the step's own scored outputs (`SequenceTask._step`): no second forward."""
         if self._matrix is not None:
-            logits, _ = pl_module.model(batch)
-            logits, target = pl_module.objective.select(logits, batch)
-            self._matrix.update(logits.argmax(-1), target)
+            self._matrix.update(outputs["logits"].argmax(-1), outputs["target"])
 
     def _finish(self, trainer, pl_module, split: str) -> None:
         if self._matrix is None:
@@ -86,12 +85,12 @@ class ConfusionMatrixImage(pl.Callback):
     def on_validation_batch_end(
         self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx=0
     ) -> None:
-        self._update(pl_module, batch)
+        self._update(outputs)
 
     def on_test_batch_end(
         self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx=0
     ) -> None:
-        self._update(pl_module, batch)
+        self._update(outputs)
 
     def on_validation_epoch_end(self, trainer, pl_module) -> None:
         self._finish(trainer, pl_module, "val")
