@@ -130,11 +130,15 @@ OLD_DATA = {
     "addition": ({"reverse": True}, {"reverse": True}),  # addition's reverse keeps its name
     "names": ({"val_fraction": 0.2, "test_fraction": 0.1}, {"val_size": 0.2, "test_size": 0.1}),
     "csv": ({"val_fraction": 0.2}, {"val_size": 0.2}),
+    # keys text_classification gained since: their defaults
+    "text_classification": ({"val_fraction": 0.2}, {"val_size": 0.2, "task": "classify",
+                                                    "stratify": False}),
 }
 # the flat module path of each (zoo.data.<module>.<Class>) before zoo.data was cut into parts
 MODULES = {"eng_fra": "eng_fra.EngFra", "airline": "airline.Airline", "mnist": "mnist.Mnist",
            "addition": "addition.Addition", "names": "names.Names",
-           "csv": "csv_sequences.CsvSequences"}
+           "csv": "csv_sequences.CsvSequences",
+           "text_classification": "text_classification.TextClassification"}
 
 
 def _old_config(name: str) -> dict:

@@ -18,7 +18,13 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from zoo.config.check import renamed_error, renamed_in, translate_moved, translate_renamed
+from zoo.config.check import (
+    add_new_keys,
+    renamed_error,
+    renamed_in,
+    translate_moved,
+    translate_renamed,
+)
 from zoo.errors import ZooError
 from zoo.spec import Spec
 from zoo.task import SequenceTask
@@ -112,7 +118,8 @@ class LoadedRun:
         run now lies; otherwise from the config stored in the checkpoint. A run recorded before
         data options were renamed (zoo.config.check.RENAMED) has them in today's spelling, and
         one recorded before zoo.data's modules moved into its parts has its data `_target_` at
-        the new path (zoo.config.check.MOVED)."""
+        the new path (zoo.config.check.MOVED); keys its data schema gained since then take
+        their defaults."""
         saved = self.run_dir / ".hydra" / "config.yaml" if self.run_dir else None
         if saved is not None and saved.is_file():
             cfg = OmegaConf.load(saved)
@@ -127,6 +134,7 @@ class LoadedRun:
         translate_renamed(cfg.get("data"))
         apply_overrides(cfg, overrides)
         translate_moved(cfg.get("data"))  # (a `data._target_=` override of the old path too)
+        add_new_keys(cfg.get("data"))
         try:
             OmegaConf.resolve(cfg)
         except OmegaConfBaseException as exc:

@@ -47,7 +47,7 @@ class TrainLossWindow:
         self.total, self.count = None, 0
 
     def add(self, loss: torch.Tensor, n: int) -> None:
-        weighted = loss.detach() * n
+        weighted = loss.detach().float() * n  # as Lightning sums logged values: in float32
         self.total = weighted if self.total is None else self.total + weighted
         self.count += n
 
@@ -113,7 +113,7 @@ class SequenceTask(pl.LightningModule):
         loss = self.objective.loss(logits, target)
         n = target.size(0)
         if split == "train":
-            self._log_train_loss(loss, n)
+            self._train_window.add(loss, n)  # logged at the end of the step where it is read
         else:
             self.log(f"{split}/loss", loss, on_epoch=True, prog_bar=split == "val", batch_size=n)
         metrics = self.objective.update(split, logits, target)
@@ -123,27 +123,30 @@ class SequenceTask(pl.LightningModule):
                           batch_size=n)
         return loss
 
-    def _log_train_loss(self, loss: torch.Tensor, n: int) -> None:
+    def _log_train_loss(self) -> None:
         """Log the training loss only at the steps where something reads it: `self.log` costs
         about as much as a small model's step. Each logged value is the mean over the batches
-        since the last one, weighted by their count, so the epoch mean stays exact."""
-        self._train_window.add(loss, n)
-        if self._reads_train_loss_now():
+        since the last one, weighted by their count, so the epoch mean stays exact. Once a
+        batch (truncated BPTT scores each of its windows)."""
+        if self._train_window.count and self._reads_train_loss_now():
             mean, count = self._train_window.take()
             self.log("train/loss", mean, on_step=True, on_epoch=True, prog_bar=True,
                      batch_size=count)
 
     def _reads_train_loss_now(self) -> bool:
-        """A logger write (every `log_every_n_steps`), a live progress bar's redraw (every
-        `refresh_rate` batches; the plain per-epoch lines read only the epoch's mean), or the
-        epoch's (or the run's) last batch."""
+        """A logger write (Lightning's rule: every `log_every_n_steps` batches that stepped,
+        or any batch once training should stop), a live progress bar's redraw (every
+        `refresh_rate` batches; the plain per-epoch lines read only the epoch's mean), or
+        the epoch's (or the run's) last batch."""
         trainer = self.trainer
-        step, batch = trainer.global_step + 1, self._train_batch + 1
+        stepped = trainer.fit_loop.epoch_loop._batches_that_stepped + 1  # as Lightning counts
+        batch = self._train_batch + 1
         redraw = int(getattr(trainer.progress_bar_callback, "refresh_rate", 0))  # 0: at the end
+        every = trainer.log_every_n_steps
         return (trainer.is_last_batch or batch >= trainer.num_training_batches
-                or (trainer.log_every_n_steps and step % trainer.log_every_n_steps == 0)
+                or trainer.should_stop or (every and stepped % every == 0)
                 or (redraw and batch % redraw == 0)
-                or 0 <= trainer.max_steps <= step)
+                or 0 <= trainer.max_steps <= trainer.global_step + 1)
 
     def _score_generation(self, split: str, batch: dict) -> None:
         """Greedy decodes scored as whole sequences (exact match, up to the end token) and as
@@ -181,12 +184,15 @@ class SequenceTask(pl.LightningModule):
 
     def training_step(self, batch, batch_idx):
         self._train_batch = batch_idx
+        loss = None
         if self.tbptt:
             state = truncated_training_step(self, batch, self._carried.get("train"))
             if self.stateful:
                 self._carried["train"] = state
-            return None
-        return self._step("train", batch)
+        else:
+            loss = self._step("train", batch)
+        self._log_train_loss()
+        return loss
 
     def on_before_optimizer_step(self, optimizer):
         if self.tbptt:  # after the callbacks saw the raw gradients, as Lightning clips

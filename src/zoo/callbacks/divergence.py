@@ -44,10 +44,11 @@ class DivergenceGuard(pl.Callback):
             if not math.isfinite(value := float(loss)):
                 self._stop(trainer, pl_module, trainer.global_step, f"the training loss is {value}")
             return
-        step, first_loss = self._first_bad or (torch.full_like(loss, -1), loss)
+        step, first_loss = self._first_bad or (
+            torch.tensor(-1, device=loss.device), loss.float())
         first = (step < 0) & ~torch.isfinite(loss)
         self._first_bad = (torch.where(first, trainer.global_step, step),
-                           torch.where(first, loss, first_loss))
+                           torch.where(first, loss.float(), first_loss))
         if trainer.log_every_n_steps and trainer.global_step % trainer.log_every_n_steps == 0:
             self._check_loss(trainer, pl_module)
 

@@ -131,6 +131,24 @@ def translate_moved(data) -> str | None:
     return old
 
 
+# keys a data option gained after runs were recorded without them, with the value that
+# reproduces those runs
+ADDED = {"text_classification": {"task": "classify", "stratify": False}}
+
+
+def add_new_keys(data) -> None:
+    """A run's saved `data` config (recorded before its option gained the keys in `ADDED`)
+    with each missing one at the value that reproduces the run, in place."""
+    if not isinstance(data, DictConfig) or data._is_none() or data._is_missing():
+        return
+    schema = _schema_for("data", data)
+    added = ADDED.get(schema.name, {}) if schema in DATA_SCHEMAS.values() else {}
+    with open_dict(data):
+        for key, value in added.items():
+            if key not in data:
+                data[key] = value
+
+
 def renamed(schema, key: str) -> Renamed | None:
     """The entry of `RENAMED` for `key` in the data schema `schema` (its option's `name`)."""
     option = schema.name if schema in DATA_SCHEMAS.values() else None

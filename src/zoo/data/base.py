@@ -49,6 +49,7 @@ class SequenceDataModule(pl.LightningDataModule):
         raise NotImplementedError
 
     cacheable = False
+    cache_revision = 0  # bump when `build` makes something else from the same options and files
     stateful = False  # batches are parallel streams carrying state: their count is batch_size
 
     @property
@@ -82,7 +83,8 @@ class SequenceDataModule(pl.LightningDataModule):
             return
         options = {k: v for k, v in self.options.items() if k != "name"}
         options["seed"] = self.seed
-        key = cache.cache_key(type(self).__name__, options, self.sources())
+        kind = type(self).__name__ + (f"@{self.cache_revision}" if self.cache_revision else "")
+        key = cache.cache_key(kind, options, self.sources())
         path = self.cache_dir / "processed" / f"{type(self).__name__.lower()}-{key}.pt"
         found = cache.load(path)
         if found is None:

@@ -141,6 +141,8 @@ def target_offsets(look_back: int, horizon: int, aligned: bool) -> range:
 
 
 class CsvSequences(FileDataModule):
+    cache_revision = 1  # 1: series read and scaled in float64; horizon N is the N next rows
+
     @classmethod
     def layout(cls, cfg) -> Layout:
         cfg = cls.with_fixed(cfg)
