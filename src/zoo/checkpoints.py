@@ -94,6 +94,14 @@ def load_checkpoint(path: str | Path) -> dict:
     return checkpoint
 
 
+def saved_step(path: str | Path) -> int | None:
+    """The training step a checkpoint was saved at; None when zoo's loader cannot read it."""
+    try:
+        return load_checkpoint(path).get("global_step", 0)
+    except ZooError:
+        return None
+
+
 def run_folder(ckpt: Path) -> Path | None:
     """The run folder a checkpoint belongs to (RUN/checkpoints/x.ckpt -> RUN), if any."""
     folder = ckpt.resolve().parent

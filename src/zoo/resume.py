@@ -19,7 +19,7 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from zoo.checkpoints import load_checkpoint
+from zoo.checkpoints import saved_step
 from zoo.config.check import translate_override
 from zoo.errors import ZooError
 
@@ -93,22 +93,14 @@ def refuse_a_used_folder(run: Path) -> None:
         )
 
 
-def _step(path: Path) -> int | None:
-    """The training step a checkpoint was saved at; None when zoo's loader cannot read it."""
-    try:
-        return load_checkpoint(path).get("global_step", 0)
-    except ZooError:
-        return None
-
-
 def readable_checkpoint(last: Path) -> Path:
     """`last` if zoo's loader reads it, else the newest (by training step) readable
     checkpoint beside it, with a warning; stale temporary files of killed saves are removed."""
     for temp in last.parent.glob(".*.tmp"):
         temp.unlink(missing_ok=True)
-    if _step(last) is not None:
+    if saved_step(last) is not None:
         return last
-    steps = {p: _step(p) for p in last.parent.glob("*.ckpt") if p != last}
+    steps = {p: saved_step(p) for p in last.parent.glob("*.ckpt") if p != last}
     steps = {p: step for p, step in steps.items() if step is not None}
     if not steps:
         raise ZooError(

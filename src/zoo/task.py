@@ -141,8 +141,7 @@ class SequenceTask(pl.LightningModule):
         trainer = self.trainer
         stepped = trainer.fit_loop.epoch_loop._batches_that_stepped + 1  # as Lightning counts
         batch = self._train_batch + 1
-        redraw = int(getattr(trainer.progress_bar_callback, "refresh_rate", 0))  # 0: at the end
-        every = trainer.log_every_n_steps
+        redraw, every = self._redraw, trainer.log_every_n_steps
         return (trainer.is_last_batch or batch >= trainer.num_training_batches
                 or trainer.should_stop or (every and stepped % every == 0)
                 or (redraw and batch % redraw == 0)
@@ -172,6 +171,8 @@ class SequenceTask(pl.LightningModule):
     def on_train_epoch_start(self):
         self._carried.clear()
         self._train_window = TrainLossWindow()
+        # batches between the progress bar's redraws (0: it reads the epoch's mean only)
+        self._redraw = int(getattr(self.trainer.progress_bar_callback, "refresh_rate", 0))
         self._metrics_logged.discard("train")
 
     def on_validation_epoch_start(self):

@@ -112,7 +112,7 @@ def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tupl
         if test and datamodule.test_is_val():  # one pass serves both: its val/ metrics as test/
             record["test_is_val"], test = True, False
         last = next(c for c in trainer.callbacks if isinstance(c, LastValidation))
-        if best and last.scored(trainer, load_checkpoint(best)):  # the best is the last epoch
+        if best and last.scored(trainer, best):  # the best checkpoint is the last epoch's
             record["val_is_last_validation"] = True
             metrics.update(last.metrics)
         splits = [] if record.get("val_is_last_validation") else [trainer.validate]

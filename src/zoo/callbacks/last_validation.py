@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytorch_lightning as pl
 
+from zoo.checkpoints import saved_step
+
 
 class LastValidation(pl.Callback):
     def __init__(self):
@@ -22,7 +24,7 @@ class LastValidation(pl.Callback):
         self.metrics = {k: float(v) for k, v in trainer.callback_metrics.items()
                         if k.startswith("val/")}
 
-    def scored(self, trainer: pl.Trainer, checkpoint: dict) -> bool:
-        """Whether this validation scored `checkpoint`'s weights, the model's last ones."""
-        return self.step is not None and checkpoint["global_step"] == self.step == \
-            trainer.global_step
+    def scored(self, trainer: pl.Trainer, checkpoint: str) -> bool:
+        """Whether this validation scored the weights of the `checkpoint` file, the model's
+        last ones (the file is read only when training ended on this validation)."""
+        return self.step == trainer.global_step and saved_step(checkpoint) == self.step

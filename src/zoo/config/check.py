@@ -73,37 +73,17 @@ RENAMED = (
 )
 
 
-# old module -> new module, for every module of zoo.data that moved into a part
-MOVED = {
-    "zoo.data.csv_table": "zoo.data.files.csv_table",
-    "zoo.data.download": "zoo.data.files.download",
-    "zoo.data.idx": "zoo.data.files.idx",
-    "zoo.data.imdb_reader": "zoo.data.files.imdb_reader",
-    "zoo.data.local_files": "zoo.data.files.local_files",
-    "zoo.data.seed_source": "zoo.data.files.seed_source",
-    "zoo.data.text_file": "zoo.data.files.text_file",
-    "zoo.data.ascii_fold": "zoo.data.preprocess.ascii_fold",
-    "zoo.data.scaling": "zoo.data.preprocess.scaling",
-    "zoo.data.tokenize": "zoo.data.preprocess.tokenize",
-    "zoo.data.vocab": "zoo.data.preprocess.vocab",
-    "zoo.data.windows": "zoo.data.preprocess.windows",
-    "zoo.data.csv_sequences": "zoo.data.formats.csv_sequences",
-    "zoo.data.parallel_text": "zoo.data.formats.parallel_text",
-    "zoo.data.tagging": "zoo.data.formats.tagging",
-    "zoo.data.text_classification": "zoo.data.formats.text_classification",
-    "zoo.data.text_lm": "zoo.data.formats.text_lm",
-    "zoo.data.airline": "zoo.data.datasets.airline",
-    "zoo.data.eng_fra": "zoo.data.datasets.eng_fra",
-    "zoo.data.imdb": "zoo.data.datasets.imdb",
-    "zoo.data.mnist": "zoo.data.datasets.mnist",
-    "zoo.data.names": "zoo.data.datasets.names",
-    "zoo.data.shakespeare": "zoo.data.datasets.shakespeare",
-    "zoo.data.adding": "zoo.data.synthetic.adding",
-    "zoo.data.addition": "zoo.data.synthetic.addition",
-    "zoo.data.copy_memory": "zoo.data.synthetic.copy_memory",
-    "zoo.data.spell": "zoo.data.synthetic.spell",
-    "zoo.data.xor": "zoo.data.synthetic.xor",
+# the modules of zoo.data that moved into a part, by part; MOVED maps old module -> new
+PARTS = {
+    "files": ("csv_table", "download", "idx", "imdb_reader", "local_files", "seed_source",
+              "text_file"),
+    "preprocess": ("ascii_fold", "scaling", "tokenize", "vocab", "windows"),
+    "formats": ("csv_sequences", "parallel_text", "tagging", "text_classification", "text_lm"),
+    "datasets": ("airline", "eng_fra", "imdb", "mnist", "names", "shakespeare"),
+    "synthetic": ("adding", "addition", "copy_memory", "spell", "xor"),
 }
+MOVED = {f"zoo.data.{module}": f"zoo.data.{part}.{module}"
+         for part, modules in PARTS.items() for module in modules}
 
 
 def moved(target):
