@@ -16,7 +16,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import open_dict
 
-from zoo.cli.config_dir import config_dir
+from zoo.config.conf_dir import config_dir
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

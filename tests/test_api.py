@@ -42,7 +42,7 @@ def test_compose_train_load_eval_predict_table(tmp_path, monkeypatch):
 
     loaded = zoo.load(run.folder)
     assert loaded.eval("test")["test/mse"] == pytest.approx(run.metrics["test/mse"], rel=1e-5)
-    assert (run.folder / "eval_metrics.json").is_file()
+    assert (run.folder / "eval_metrics_test.json").is_file()
     [found] = loaded.predict("0.5 1, 0.2 0, 0.3 1")
     assert isinstance(found["value"], float)
 

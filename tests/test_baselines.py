@@ -52,6 +52,17 @@ def test_tagging_baseline_is_the_most_frequent_tag_per_token():
     assert Baseline(spec, train).score(val, "val")["val/baseline_acc"] == pytest.approx(2 / 3)
 
 
+def test_tagging_baseline_reads_the_words_before_the_vocabulary_cut():
+    """`x_words` (ids among every training word, more than the model's 3) key the guess: the
+    rare words 3 and 4, both <unk> (1) to the model, keep their own tags."""
+    spec = Spec(Layout("sequence", "aligned"), "tokens", 3, "class", 2)
+    train = TensorSequences(torch.tensor([[2, 1, 1]]), torch.tensor([[0, 1, 0]]),
+                            x_len=torch.tensor([3]), x_words=torch.tensor([[1, 3, 4]]))
+    val = TensorSequences(torch.tensor([[1, 1]]), torch.tensor([[1, 0]]),
+                          x_len=torch.tensor([2]), x_words=torch.tensor([[3, 4]]))
+    assert Baseline(spec, train).score(val, "val")["val/baseline_acc"] == 1.0
+
+
 def test_language_model_baseline_is_a_unigram_model():
     spec = Spec(Layout("sequence", "aligned", causal=True), "tokens", 3, "tokens", 3)
     train = TensorSequences(torch.zeros(1, 4, dtype=torch.long), torch.tensor([[1, 1, 1, 2]]))

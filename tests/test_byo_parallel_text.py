@@ -49,7 +49,11 @@ def test_char_level_swapped_columns_and_length_filter(tmp_path):
         path=str(path), level="char", lowercase=False, swap_columns=True, max_len=3, seed=0
     )
     assert set(dm.spec.input_vocab) >= {"X", "Y", "Z"} and "a" in dm.spec.target_vocab
-    assert sum(len(d) for d in dm.splits.values()) == 10  # the 6-character source is dropped
+    # training leaves out the 6-character side; val and test (2 pairs each) keep every pair
+    assert int(dm.splits["train"].tensors["y_len"].max()) == 2 + 1  # "ab", then <eos>
+    long_held = sum(int((dm.splits[s].tensors["y_len"] == 6 + 1).sum()) for s in ("val", "test"))
+    assert [len(dm.splits[s]) for s in ("val", "test")] == [2, 2]
+    assert len(dm.splits["train"]) == 11 - (5 - long_held)
 
 
 @pytest.mark.parametrize(

@@ -129,10 +129,11 @@ OLD_DATA = {
     "mnist": ({"val_split": 5000}, {"val_size": 5000}),
     "addition": ({"reverse": True}, {"reverse": True}),  # addition's reverse keeps its name
     "names": ({"val_fraction": 0.2, "test_fraction": 0.1}, {"val_size": 0.2, "test_size": 0.1}),
-    "csv": ({"val_fraction": 0.2}, {"val_size": 0.2}),
-    # keys text_classification gained since: their defaults
+    # keys csv and text_classification gained since: the values those runs were read with
+    "csv": ({"val_fraction": 0.2}, {"val_size": 0.2, "multiline": True, "quoting": "minimal"}),
     "text_classification": ({"val_fraction": 0.2}, {"val_size": 0.2, "task": "classify",
-                                                    "stratify": False}),
+                                                    "stratify": False, "multiline": True,
+                                                    "quoting": "minimal"}),
 }
 # the flat module path of each (zoo.data.<module>.<Class>) before zoo.data was cut into parts
 MODULES = {"eng_fra": "eng_fra.EngFra", "airline": "airline.Airline", "mnist": "mnist.Mnist",

@@ -71,7 +71,20 @@ def test_too_few_fields_says_how_the_file_was_read_and_what_to_set(tmp_path):
     assert "sms.csv, line 2: has 1 field, too few" in message
     assert "delimiter ',' (its .csv extension)" in message
     assert "the first row as data" in message
-    assert "data.delimiter=" in message and "data.header=" in message
+    assert "but the row holds a tab: if that separates its fields, set data.delimiter=tab" in (
+        message)
+    dm = datamodule("text_classification", path=str(path), text_column=1, label_column=0, seed=0,
+                    delimiter="tab")
+    dm.setup()  # the advised fix
+    assert sum(len(d) for d in dm.splits.values()) == len(SMS)
+
+
+def test_too_few_fields_without_another_delimiter_names_the_options(tmp_path):
+    path = write(tmp_path / "t.csv", "text,label\ngood,pos\njust some text\n")
+    with pytest.raises(ZooError) as caught:
+        datamodule("text_classification", path=str(path), seed=0).setup()
+    assert "line 3: has 1 field, too few" in str(caught.value)
+    assert "data.delimiter=" in str(caught.value) and "data.header=" in str(caught.value)
 
 
 def test_a_quote_that_is_never_closed_names_the_lines_it_swallowed(tmp_path):
@@ -83,13 +96,17 @@ def test_a_quote_that_is_never_closed_names_the_lines_it_swallowed(tmp_path):
 def test_a_quote_that_swallows_lines_until_another_names_its_lines(tmp_path):
     rows = 'a,b,label\n1,2,x\n1,"2,x\n3,4,y\n5",6,z\n' + "7,8,y\n" * 5
     path = write(tmp_path / "q.csv", rows)
-    with pytest.raises(ZooError, match=r"q\.csv, lines 3-5: .* a quoted field runs over"):
+    with pytest.raises(ZooError, match=r"q\.csv, lines 3-5: a quoted field runs over several"):
         datamodule("csv", path=str(path), seed=0).setup()
+    with pytest.raises(ZooError, match=r"q\.csv, lines 3-5: .* a quoted field runs over these"):
+        datamodule("csv", path=str(path), seed=0, multiline=True).setup()
 
 
-def test_quoted_text_over_several_lines_is_still_one_example(tmp_path):
+def test_quoted_text_over_several_lines_is_one_example_when_multiline(tmp_path):
     path = write(tmp_path / "t.csv", 'text,label\n"two\nlines",pos\n' + "one,neg\n" * 9)
-    dm = datamodule("text_classification", path=str(path), seed=0)
+    with pytest.raises(ZooError, match=r"t\.csv, lines 2-3: .* set data\.multiline=true"):
+        datamodule("text_classification", path=str(path), seed=0).setup()
+    dm = datamodule("text_classification", path=str(path), seed=0, multiline=True)
     dm.setup()
     assert sum(len(d) for d in dm.splits.values()) == 10
 

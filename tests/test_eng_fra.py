@@ -9,6 +9,7 @@ import pytest
 from conftest import datamodule, train_quick
 
 from zoo.data.datasets.eng_fra import URL, EngFra, normalize
+from zoo.data.padding import utf8_texts
 from zoo.errors import ZooError
 from zoo.spec import Layout, Tokenization
 
@@ -162,6 +163,21 @@ def test_character_level_and_min_freq(fra_zip):
     counts = Counter(w for x, _ in pairs(made(**options), "train") for w in x.split())
     rare = made(**options, min_freq=2)
     assert set(rare.spec.input_vocab[2:]) == {w for w, c in counts.items() if c >= 2}
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_held_out_pairs_carry_the_target_as_written_for_sacrebleu(fra_zip, swap):
+    dm = made(root=str(fra_zip), seed=0, prefixes=None, max_len=None, val_size=3, test_size=3,
+              swap_columns=swap)
+    side = 0 if swap else 1
+    written = {line.split("\t")[side] for line in LINES}
+    for split in ("val", "test"):
+        t = dm.splits[split].tensors
+        texts = utf8_texts(t["y_text"], t["y_text_len"])
+        assert len(texts) == 3 and set(texts) <= written  # "Ils sont là.", not "ils sont la ."
+        # each text is its own example's: as many words as its target once normalised
+        assert [len(normalize(text).split()) for text in texts] == (t["y_len"] - 1).tolist()
+    assert "y_text" not in dm.splits["train"].tensors
 
 
 def test_a_plain_fra_txt_is_read_too(tmp_path):

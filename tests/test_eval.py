@@ -51,7 +51,7 @@ def run(tmp_path_factory):
 def test_zoo_eval_equals_the_runs_own_test_metrics(run, tmp_path):
     best = next((run / "checkpoints").glob("best-*.ckpt"))
     proc = run_cli("zoo-eval", f"ckpt_path={best}", cwd=tmp_path)
-    record = json.loads((run / "eval_metrics.json").read_text())
+    record = json.loads((run / "eval_metrics_test.json").read_text())
     expected = _split(read_metrics(run)["metrics"], "test")
     assert record["split"] == "test" and set(record["metrics"]) == set(expected)
     assert record["metrics"] == pytest.approx(expected, abs=1e-6)
@@ -60,7 +60,7 @@ def test_zoo_eval_equals_the_runs_own_test_metrics(run, tmp_path):
 
 def test_a_run_folder_evaluates_its_best_checkpoint_on_val(run):
     metrics, path = evaluate(run, split="val")
-    assert path == run / "eval_metrics.json"
+    assert path == run / "eval_metrics_val.json"
     assert metrics == pytest.approx(_split(read_metrics(run)["metrics"], "val"), abs=1e-6)
 
 
@@ -69,12 +69,13 @@ def test_the_last_validation_serves_when_the_best_checkpoint_is_the_last_epoch(r
     second time, and evaluating that checkpoint gives them (previous test). Where the best is
     an earlier epoch, the val metrics come from a pass over it."""
     assert read_metrics(run)["val_is_last_validation"] is True
-    worst = tmp_path / "worst"  # "best" = the highest val/mse: the first epoch's
-    run_cli("zoo-train", *SMALL, "optimized_metric=val/mse", "optimized_mode=max",
-            f"hydra.run.dir={worst}", cwd=tmp_path)
+    worst = tmp_path / "worst"  # best checkpoints every second epoch: epoch 1's, not 2's
+    run_cli("zoo-train", *SMALL, "trainer.max_epochs=3",
+            "+callbacks.model_checkpoint.every_n_epochs=2", f"hydra.run.dir={worst}",
+            cwd=tmp_path)
     record = read_metrics(worst)
     assert "val_is_last_validation" not in record
-    assert next((worst / "checkpoints").glob("best-*.ckpt")).name == "best-epoch000.ckpt"
+    assert next((worst / "checkpoints").glob("best-*.ckpt")).name == "best-epoch001.ckpt"
     metrics, _ = evaluate(worst, split="val")
     assert metrics == pytest.approx(_split(record["metrics"], "val"), abs=1e-6)
 
@@ -83,7 +84,7 @@ def test_a_moved_copy_evaluates_in_place_and_takes_overrides(run, tmp_path):
     moved = tmp_path / "moved"
     shutil.copytree(run, moved)
     metrics, path = evaluate(moved)
-    assert path == moved / "eval_metrics.json"
+    assert path == moved / "eval_metrics_test.json"
     assert metrics == pytest.approx(_split(read_metrics(run)["metrics"], "test"), abs=1e-6)
     fewer, _ = evaluate(moved, overrides=["data.n_test=8"])
     assert fewer["test/mse"] != metrics["test/mse"]
@@ -111,7 +112,7 @@ def test_a_checkpoint_carries_the_runs_config_and_evaluates_on_its_own(tmp_path)
     lone = tmp_path / "lone.ckpt"  # outside any run folder
     shutil.copy(ckpt, lone)
     metrics, path = evaluate(lone)
-    assert path == tmp_path / "eval_metrics.json"
+    assert path == tmp_path / "eval_metrics_test.json"
     assert "test/exact_match" in metrics
     assert metrics == pytest.approx(_split(trained, "test"), abs=1e-6)
 

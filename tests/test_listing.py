@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from zoo.cli.config_dir import config_dir
 from zoo.cli.listing import GROUPS, description
+from zoo.config.conf_dir import config_dir
 
 
 def test_list_names_every_option_with_a_description(tmp_path):

@@ -129,12 +129,15 @@ def test_csv_logs_the_config_the_parameters_and_every_metric(tmp_path):
     with (tmp_path / "csv" / "metrics.csv").open() as file:
         rows = list(csv.DictReader(file))
     val = [float(r["val/acc"]) for r in rows if r["val/acc"]]
-    # one row per epoch, and one for the best checkpoint unless it is the last epoch's
+    # one row per epoch, and one for the best checkpoint unless it is the last epoch's: that
+    # one is no epoch (zoo.tracking.csv_logger)
     best_is_last = (tmp_path / "checkpoints" / "best-epoch001.ckpt").is_file()
     assert len(val) == 3 - best_is_last and val[-1] == pytest.approx(metrics["val/acc"])
+    epochs = [r["epoch"] for r in rows if r["val/acc"]]
+    assert epochs == ["0", "1"] + [""] * (not best_is_last)
     if importlib.util.find_spec("matplotlib") is not None:
         images = sorted(p.name for p in (tmp_path / "confusion_matrix").iterdir())
-        final = [] if best_is_last else ["val-epoch002.png"]  # the best checkpoint's pass
+        final = [] if best_is_last else ["val.png"]  # the best checkpoint's pass
         assert images == ["test.png", "val-epoch000.png", "val-epoch001.png", *final]
 
 

@@ -12,8 +12,8 @@ import torch
 from conftest import SHARED_DATA, compose_train, train_quick
 from omegaconf import OmegaConf
 
-from zoo.cli.config_dir import config_dir
 from zoo.composition import check_composition
+from zoo.config.conf_dir import config_dir
 from zoo.errors import ZooError
 
 PRESETS = Path(config_dir()) / "experiment"

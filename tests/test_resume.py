@@ -71,13 +71,13 @@ def test_a_run_recorded_before_the_renames_resumes_in_todays_spelling(run_folder
     (run_folder / ".hydra" / "config.yaml").write_text(
         "data:\n  _target_: zoo.data.eng_fra.EngFra\n  name: eng_fra\n  max_length: 12\n")
     last, run = run_folder.resolve() / "checkpoints" / "last.ckpt", run_folder.resolve()
-    assert resume_args([f"ckpt_path={run_folder}", "data.val_size=0.1"]) == [
+    assert resume_args([f"ckpt_path={run_folder}", "data.val_size=0.2"]) == [
         "data=eng_fra",
         "data.max_len=11",
         "data.swap_columns=true",
         "+data.test_size=50",
         "cell=gru",
-        "data.val_size=0.1",  # the new command line's, in today's spelling, wins
+        "data.val_size=0.2",  # restated in today's spelling: the same data, not a new run
         f"ckpt_path={last}",
         f"hydra.run.dir={run}",
     ]
@@ -174,8 +174,8 @@ RESUMED = ["data.T=8", "data.n_train=256", "data.n_val=64", "data.n_test=64",
 
 
 def test_resuming_from_an_epoch_end_gives_the_uninterrupted_metrics(tmp_path):
-    """`optimized_mode=max` keeps the first epoch as best: last.ckpt must still be the latest."""
-    worst = [*RESUMED, "optimized_mode=max"]
+    """A best checkpoint every second epoch only: last.ckpt must still be the latest."""
+    worst = [*RESUMED, "+callbacks.model_checkpoint.every_n_epochs=2"]
     whole, _ = train_quick([*worst, "trainer.max_epochs=3"], tmp_path / "whole")
     train_quick([*worst, "trainer.max_epochs=2"], tmp_path / "part")
     last = tmp_path / "part" / "checkpoints" / "last.ckpt"
@@ -225,13 +225,17 @@ def test_a_finished_run_is_never_overwritten(finished, tmp_path):
     record = (run / "metrics.json").read_text()
     fresh = run_cli("zoo-train", *SMALL, f"hydra.run.dir={run}", cwd=tmp_path, check=False)
     assert "already holds a run; continue it with zoo-train ckpt_path=" in _one_sentence(fresh)
-    failed = run_cli("zoo-train", f"ckpt_path={run}", "direction.merge=avg", cwd=tmp_path,
+    changed = run_cli("zoo-train", f"ckpt_path={run}", "direction.merge=avg", cwd=tmp_path,
+                      check=False)  # another model: refused before the run starts
+    assert "direction.merge=avg changes its model" in _one_sentence(changed)
+    assert not (run / "resume_failed.json").exists()
+    failed = run_cli("zoo-train", f"ckpt_path={run}", "optimized_metric=val/acc", cwd=tmp_path,
                      check=False)
-    assert "direction.merge" in _one_sentence(failed)
+    assert "val/acc" in _one_sentence(failed)
     assert (run / "metrics.json").read_text() == record  # the failure is written beside it
     assert read_metrics(run)["status"] == "ok"
     beside = (run / "resume_failed.json").read_text()
-    assert '"status": "failed"' in beside and "direction.merge" in beside
+    assert '"status": "failed"' in beside and "val/acc" in beside
 
 
 def test_a_truncated_last_checkpoint_resumes_from_the_best(finished, tmp_path):
@@ -300,5 +304,7 @@ def test_a_run_killed_anywhere_resumes_to_the_uninterrupted_metrics(
     assert read_metrics(run)["status"] == "ok"
     assert read_metrics(run)["metrics"] == read_metrics(whole)["metrics"]
     assert _csv_rows(run) == _csv_rows(whole)  # no row doubled, none lost
+    record = read_metrics(run)  # every epoch's seconds, and the killed session's in wall_s
+    assert len(record["epoch_s"]) == 5 and 0 < record["resumed_wall_s"] < record["wall_s"]
     assert sorted(p.name for p in (run / "checkpoints").iterdir()) == \
         sorted(p.name for p in (whole / "checkpoints").iterdir())

@@ -13,9 +13,9 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
-from zoo.cli.config_dir import config_dir
 from zoo.cli.errors import explain
 from zoo.config.check import HELD_OUT, RENAMED, check_config
+from zoo.config.conf_dir import config_dir
 
 CONF = Path(config_dir())
 GROUPS = ("data", "cell", "direction", "topology", "optimizer", "scheduler", "trainer",

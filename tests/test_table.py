@@ -237,7 +237,7 @@ def test_nan_metric_is_not_best(tmp_path, capsys):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["missing"], "folder '{tmp}/missing' does not exist"),
+        (["missing"], "'{tmp}/missing' does not exist"),
         (["empty"], "no metrics.json found under '{tmp}/empty' (1 run has started)"),
         (["sweep", "--by", "hidden"], "unknown --by key 'hidden'"),
         (["sweep", "--metric", "test/f1"], "unknown --metric 'test/f1'"),

@@ -24,6 +24,11 @@ def write_atomically(path: str | Path, data: bytes) -> None:
             os.fsync(file.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, path)
+    except OSError as exc:  # a full disk names no file: name the one being written
+        Path(temp).unlink(missing_ok=True)
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -1,5 +1,10 @@
 """The trivial baseline of every task, fitted on the train split and scored on the others.
 
+Fitted on the training data as it was read, not on what the model's vocabulary keeps: per
+input token, the tokens before the vocabulary cut where the data keeps them (`x_words`), so a
+rare word keeps its own tag instead of sharing <unk>'s. (Targets are scored as the model's
+metrics score them: a language model's unigram baseline predicts the same cut vocabulary.)
+
 Classes: the most frequent class of the train split, per input token for token-aligned tags
 (most frequent tag per token, the overall one for unseen tokens); tokens: a unigram model;
 values: the train mean, or persistence (the last input value) for a univariate series when
@@ -22,13 +27,15 @@ PREFIX = "baseline_"
 
 
 def _whole(objective: Objective, data) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Every real (non-padding) step of a split: (targets, inputs at the same steps, the
-    inputs' last real step per example)."""
+    """Every real (non-padding) step of a split: (targets, inputs at the same steps (the
+    tokens before the vocabulary cut where the data keeps them), the inputs' last real step
+    per example)."""
     batch = data[list(range(len(data)))]
     _, target = objective.select(batch["y"], batch)
     x = batch["x"]
     layout = objective.spec.layout
-    steps = objective.select(x, batch)[0] if layout.target == "aligned" else None
+    steps = objective.select(batch.get("x_words", x), batch)[0] if (
+        layout.target == "aligned") else None
     if layout.input != "sequence":
         return target, steps, None
     last = batch.get("x_len", torch.full((len(x),), x.size(1))) - 1
@@ -61,7 +68,9 @@ class Baseline:
         spec = self.spec
         self.per_token = spec.target_kind == "class" and spec.input_kind == "tokens" and (
             steps is not None)
-        counts = torch.zeros(spec.input_size if self.per_token else 1, spec.target_size)
+        # per token: a row per input id (ids of `x_words` may outnumber the model's vocabulary)
+        rows = max(spec.input_size, int(steps.max()) + 1) if self.per_token else 1
+        counts = torch.zeros(rows, spec.target_size)
         counts.index_put_((self._keys(target, steps), target.long()),
                           torch.ones(len(target)), accumulate=True)
         prior = counts.sum(0) + 1  # add-one: a class unseen in train keeps a finite loss

@@ -25,6 +25,7 @@ from zoo.config.check import (
     translate_moved,
     translate_renamed,
 )
+from zoo.config.trust import check_targets
 from zoo.errors import ZooError
 from zoo.spec import Spec
 from zoo.task import SequenceTask
@@ -114,6 +115,7 @@ class LoadedRun:
     ckpt_path: Path
     run_dir: Path | None
     checkpoint: dict
+    trust: bool = False  # the user's trust_run=true: the run's own classes may be built
 
     @property
     def spec(self) -> Spec:
@@ -130,10 +132,10 @@ class LoadedRun:
         their defaults."""
         saved = self.run_dir / ".hydra" / "config.yaml" if self.run_dir else None
         if saved is not None and saved.is_file():
-            cfg = OmegaConf.load(saved)
+            cfg, source = OmegaConf.load(saved), str(saved)
             cfg.paths.output_dir = str(self.run_dir)
         elif CONFIG_KEY in self.checkpoint:
-            cfg = OmegaConf.create(self.checkpoint[CONFIG_KEY])
+            cfg, source = OmegaConf.create(self.checkpoint[CONFIG_KEY]), str(self.ckpt_path)
         else:
             raise ZooError(
                 f"{self.ckpt_path} holds no run config and lies outside a run "
@@ -149,6 +151,7 @@ class LoadedRun:
             raise ZooError(
                 f"the run's config cannot be resolved here ({exc.msg}); override the key it names."
             ) from None
+        check_targets(cfg, source, self.trust)
         return cfg
 
 
@@ -174,11 +177,21 @@ def apply_overrides(cfg: DictConfig, overrides: list[str]) -> None:
         OmegaConf.update(cfg, key, override.value(), merge=True, force_add=True)
 
 
-def load_run(ckpt_path: str | Path) -> LoadedRun:
-    """The model of a checkpoint (or a run folder's best), ready for inference (eval mode)."""
+def load_run(ckpt_path: str | Path, trust: bool = False) -> LoadedRun:
+    """The model of a checkpoint (or a run folder's best), ready for inference (eval mode).
+    Only zoo's own classes are built from what the checkpoint holds, unless `trust`
+    (zoo.config.trust)."""
     path = find_checkpoint(ckpt_path)
     checkpoint = load_checkpoint(path)
-    task = SequenceTask(**checkpoint["hyper_parameters"])
-    task.load_state_dict(checkpoint["state_dict"])
+    check_targets(checkpoint["hyper_parameters"], str(path), trust)
+    try:
+        task = SequenceTask(**checkpoint["hyper_parameters"])
+        task.load_state_dict(checkpoint["state_dict"])
+    except (TypeError, KeyError, ValueError, AttributeError, RuntimeError) as exc:
+        raise ZooError(
+            f"{path} holds a model zoo cannot rebuild ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else 'no detail'}); it was not written by "
+            "this version of zoo-train, or it was altered: use the run's own checkpoint."
+        ) from None
     task.eval()
-    return LoadedRun(task, path, run_folder(path), checkpoint)
+    return LoadedRun(task, path, run_folder(path), checkpoint, trust)

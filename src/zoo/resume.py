@@ -17,13 +17,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
 from omegaconf import OmegaConf
 
 from zoo.checkpoints import saved_step
 from zoo.config.check import translate_override
+from zoo.config.trust import TRUST_OPTION, check_targets
 from zoo.errors import ZooError
 
 MULTIRUN = ("-m", "--multirun")
+# what a resumed run may not change: its model, its data, and the seed that draws the data
+SAME_RUN = ("cell", "direction", "topology", "data", "experiment", "seed")
+CHANGES = {"data": "data", "seed": "model and data", "experiment": "model and data"}
+_ABSENT = object()
 
 
 def _key(override: str) -> str:
@@ -35,15 +42,39 @@ def _value(args: list[str], key: str) -> str | None:
     return found[-1] if found else None
 
 
+def _trusted(args: list[str]) -> bool:
+    value = _value(args, "trust_run")
+    if value not in (None, "true", "false"):
+        raise ZooError(f"trust_run={value} is not true or false; give {TRUST_OPTION} only to "
+                       "continue a run you trust.")
+    return value == "true"
+
+
+def run_folder(args: list[str]) -> Path | None:
+    """The folder `zoo-train ARGS` trains in, where the command line names it (a resumed run
+    folder or hydra.run.dir); None for a sweep and for a fresh dated folder."""
+    if any(a in MULTIRUN for a in args):
+        return None
+    ckpt, run_dir = _value(args, "ckpt_path"), _value(args, "hydra.run.dir")
+    if run_dir is not None:
+        return Path(run_dir).expanduser()
+    if ckpt not in (None, "last") and Path(ckpt).expanduser().is_dir():
+        return Path(ckpt).expanduser()
+    return None
+
+
 def resume_args(args: list[str]) -> list[str]:
     """The command line (without the program name) that resumes the run `args` point at;
-    `args` unchanged when they resume nothing."""
+    `args` unchanged when they resume nothing. `trust_run=true` lets the run's recorded
+    overrides name the run's own classes (zoo.config.trust); it is zoo-train's, not Hydra's."""
+    trust = _trusted(args)
+    args = [a for a in args if _key(a) != "trust_run"]
     ckpt, run_dir = _value(args, "ckpt_path"), _value(args, "hydra.run.dir")
     if any(a in MULTIRUN for a in args):
         return args
-    if ckpt is None:
+    if ckpt is None or (ckpt != "last" and Path(ckpt).expanduser().is_file()):
         if run_dir is not None:
-            refuse_a_used_folder(Path(run_dir).expanduser())
+            refuse_a_used_folder(Path(run_dir).expanduser(), ckpt)
         return args
     if ckpt == "last":
         if run_dir is None:
@@ -55,7 +86,7 @@ def resume_args(args: list[str]) -> list[str]:
     elif Path(ckpt).expanduser().is_dir():
         run = Path(ckpt).expanduser()
     else:
-        return args
+        return args  # a file that does not exist: the run's loader says so
     saved = run / ".hydra" / "overrides.yaml"
     last = run / "checkpoints" / "last.ckpt"
     if not saved.is_file():
@@ -71,25 +102,97 @@ def resume_args(args: list[str]) -> list[str]:
     last = readable_checkpoint(last)
     given = [a for a in args if _key(a) not in ("ckpt_path", "hydra.run.dir")]
     keys = {_key(a) for a in given}
-    kept = [o for o in recorded_overrides(run) if _key(o) not in keys | {"ckpt_path"}]
+    recorded = recorded_overrides(run, trust)
+    refuse_another_model(run, recorded, given)
+    kept = [o for o in recorded if _key(o) not in keys | {"ckpt_path"}]
     return [*kept, *given, f"ckpt_path={last.resolve()}", f"hydra.run.dir={run.resolve()}"]
 
 
-def recorded_overrides(run: Path) -> list[str]:
+def recorded_overrides(run: Path, trust: bool = False) -> list[str]:
     """RUN's own command-line overrides, with data options renamed since it was recorded in
-    today's spelling (zoo.config.check.RENAMED; its .hydra/config.yaml says which data)."""
+    today's spelling (zoo.config.check.RENAMED; its .hydra/config.yaml says which data).
+    They are data read back from a folder: Hydra's own settings, and `_target_`s other than
+    zoo's own classes, are refused unless `trust` (zoo.config.trust)."""
     overrides = list(OmegaConf.load(run / ".hydra" / "overrides.yaml"))
+    check_recorded([str(o) for o in overrides], run / ".hydra" / "overrides.yaml", trust)
     config = run / ".hydra" / "config.yaml"
     data = OmegaConf.load(config).get("data") if config.is_file() else None
     return [translate_override(str(o), data) for o in overrides]
 
 
-def refuse_a_used_folder(run: Path) -> None:
-    """A fresh run in `run` would mix its checkpoints and record with those already there."""
+def check_recorded(overrides: list[str], source: Path, trust: bool) -> None:
+    """Refuse recorded overrides that would set Hydra's own settings (its callbacks, launcher
+    and search path are built before any zoo check runs; zoo-train never records them there)
+    or build something other than zoo's own classes."""
+    if trust:
+        return
+    for line in overrides:
+        try:
+            override = OverridesParser.create().parse_override(line)
+        except HydraException:
+            raise ZooError(f"{source} holds {line!r}, which is not an override; give the "
+                           "folder of a run zoo-train wrote.") from None
+        key = override.key_or_group
+        if key.split(".")[0].split("/")[0] == "hydra":
+            raise ZooError(
+                f"{source} sets {key}, one of Hydra's own settings, which zoo-train never "
+                "records there (it may be a file made to run code); if you wrote it "
+                f"yourself, give {TRUST_OPTION}."
+            )
+        nested = override.value()
+        for part in reversed(key.split(".")):
+            nested = {part: nested}
+        check_targets(nested, str(source))
+
+
+def _parsed(override: str):
+    try:
+        return OverridesParser.create().parse_override(override)
+    except HydraException:
+        return None  # Hydra reports it when it composes the run
+
+
+def refuse_another_model(run: Path, recorded: list[str], given: list[str]) -> None:
+    """A resume continues the run's weights: an override in `given` that changes the model or
+    the data (SAME_RUN) from what `run` recorded asks for a new run, not a resume."""
+    config = run / ".hydra" / "config.yaml"
+    config = OmegaConf.load(config) if config.is_file() else OmegaConf.create()
+    hydra = run / ".hydra" / "hydra.yaml"
+    choices = OmegaConf.select(OmegaConf.load(hydra), "hydra.runtime.choices", default=None) \
+        if hydra.is_file() else None
+    before = {_key(o): _parsed(o) for o in recorded}
+    for override in given:
+        new = _parsed(override)
+        if new is None or new.key_or_group.split(".")[0] not in SAME_RUN:
+            continue
+        key = new.key_or_group
+        if before.get(key) is not None:
+            was = before[key].value()
+        elif choices is not None and key in choices:  # a config group: the option it chose
+            was = choices[key]
+        else:
+            was = OmegaConf.select(config, key, default=_ABSENT, throw_on_resolution_failure=False)
+            if was is _ABSENT and not config:
+                continue  # the folder does not say what it trained; the loader checks the weights
+        if new.is_delete() or new.value() != was:
+            raise ZooError(
+                f"{run} was trained with {key}={'(none)' if was is _ABSENT else was}, and "
+                f"{override} changes its {CHANGES.get(key.split('.')[0], 'model')}, so "
+                "it is a new run, not a resume: drop ckpt_path and give hydra.run.dir a new "
+                "folder (or leave it out)."
+            )
+
+
+def refuse_a_used_folder(run: Path, ckpt: str | None = None,
+                         option: str = "hydra.run.dir") -> None:
+    """A fresh run in `run` (the folder `option` names), or one continuing a checkpoint
+    `ckpt` from elsewhere, would mix its checkpoints and record with those already there."""
+    if ckpt is not None and run.resolve() in Path(ckpt).expanduser().resolve().parents:
+        return  # the run continues its own checkpoint (what resume_args writes)
     if (run / "metrics.json").is_file() or any((run / "checkpoints").glob("*.ckpt")):
         raise ZooError(
             f"{run} already holds a run; continue it with zoo-train ckpt_path={run}, or "
-            "give hydra.run.dir another folder."
+            f"give {option} another folder."
         )
 
 

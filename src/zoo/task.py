@@ -10,7 +10,7 @@ import hydra
 import pytorch_lightning as pl
 import torch
 
-from zoo.bleu import CorpusBleu
+from zoo.bleu import CorpusBleu, StandardBleu, has_sacrebleu
 from zoo.config.model import typed_model_config
 from zoo.objective import Objective
 from zoo.spec import Spec
@@ -76,19 +76,25 @@ class SequenceTask(pl.LightningModule):
         self._train_window, self._train_batch = TrainLossWindow(), 0
         self.tbptt = tbptt  # truncated BPTT within each batch (zoo.tbptt): manual optimisation
         self.automatic_optimization = not tbptt
-        # corpus BLEU of greedy decodes (val, test) and of beam search (test)
+        # corpus BLEU of greedy decodes (val, test) and of beam search (test); sacreBLEU's
+        # standard score of the test decodes where the data carries the reference text (a
+        # run's checkpoint loads without sacrebleu; training and zoo-eval ask for it)
         scored = ("val", "test", "test_beam") if bleu_beam > 1 else ("val", "test")
         self.bleu = torch.nn.ModuleDict(
             {name: CorpusBleu(self.spec) for name in scored}) if bleu else {}
+        self.sacrebleu = torch.nn.ModuleDict(
+            {name: StandardBleu(self.spec) for name in scored if name != "val"}
+        ) if bleu and has_sacrebleu() else {}
 
     def forward(self, batch, state=None):
         return self.model(batch, state)
 
     def transfer_batch_to_device(self, batch, device, dataloader_idx):
-        """Lengths stay on the CPU, where packing wants them; the rest moves to `device`."""
+        """The inputs and targets move to `device`; lengths stay on the CPU, where packing
+        wants them, and so do the extras only metrics read (`TensorSequences`)."""
         if not isinstance(batch, dict):
             return super().transfer_batch_to_device(batch, device, dataloader_idx)
-        return {k: v.to(device) if torch.is_tensor(v) and not k.endswith("_len") else v
+        return {k: v.to(device) if k in ("x", "y") and torch.is_tensor(v) else v
                 for k, v in batch.items()}
 
     def _step(self, split: str, batch: dict) -> torch.Tensor | dict:
@@ -149,7 +155,8 @@ class SequenceTask(pl.LightningModule):
 
     def _score_generation(self, split: str, batch: dict) -> None:
         """Greedy decodes scored as whole sequences (exact match, up to the end token) and as
-        corpus BLEU; on test, beam search too when `bleu_beam` > 1."""
+        corpus BLEU; on test, beam search too when `bleu_beam` > 1, and both as sacreBLEU
+        against the reference text where the batch carries it."""
         if not (self.hparams.exact_match or self.bleu):
             return
         max_len = batch["y"].size(1) + 2
@@ -163,10 +170,24 @@ class SequenceTask(pl.LightningModule):
         if split in self.bleu:
             self.bleu[split].update_ids(decoded, targets)
             self.log(f"{split}/bleu", self.bleu[split], on_epoch=True, batch_size=n)
+            self._score_sacrebleu(split, "", decoded, batch)
         if split == "test" and "test_beam" in self.bleu:
             beams = self.model.generate(batch, max_len=max_len, beam=self.hparams.bleu_beam)
             self.bleu["test_beam"].update_ids(beams, targets)
             self.log("test/bleu_beam", self.bleu["test_beam"], on_epoch=True, batch_size=n)
+            self._score_sacrebleu(split, "_beam", beams, batch)
+
+    def _score_sacrebleu(self, split: str, suffix: str, decoded: list, batch: dict) -> None:
+        """`test/sacrebleu{suffix}` of `decoded` where the batch carries its reference text."""
+        name = split + suffix
+        if name in self.sacrebleu and "y_text" in batch:
+            metric = self.sacrebleu[name]
+            metric.update(decoded, batch["y_text"], batch["y_text_len"])
+            self.log(f"{split}/sacrebleu{suffix}", metric, on_epoch=True, batch_size=len(decoded))
+
+    def sacrebleu_signature(self) -> str | None:
+        """sacrebleu's signature of `test/sacrebleu`, once a test logged it."""
+        return self.sacrebleu["test"].signature() if "test" in self.sacrebleu else None
 
     def on_train_epoch_start(self):
         self._carried.clear()

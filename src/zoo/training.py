@@ -20,6 +20,7 @@ from zoo.callbacks.divergence import DivergenceGuard
 from zoo.callbacks.epoch_lines import for_output
 from zoo.callbacks.epoch_times import EpochTimes
 from zoo.callbacks.last_validation import LastValidation
+from zoo.callbacks.moved_run import MovedRun
 from zoo.callbacks.rng_state import RngState
 from zoo.callbacks.run_config import RunConfig
 from zoo.checkpoints import find_checkpoint, load_checkpoint
@@ -29,6 +30,7 @@ from zoo.quiet import quiet_libraries
 from zoo.smoke import cut_by_max_steps, smoke_fields, smoke_reason
 from zoo.task import SequenceTask
 from zoo.tbptt import truncation
+from zoo.tracking import ResumableCSVLogger
 from zoo.tracking.tensorboard_logger import log_final_hparams
 
 
@@ -61,7 +63,7 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
 def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
     loggers = instantiate_all(cfg.logger)
     callbacks = [*instantiate_all(cfg.callbacks), RunConfig(_plain(cfg)), RngState(), EpochTimes(),
-                 DivergenceGuard(), Baselines(), LastValidation()]
+                 DivergenceGuard(), Baselines(), LastValidation(), MovedRun()]
     # Lightning refuses these callbacks when the trainer turns their feature off
     refused = [] if loggers else [LearningRateMonitor]
     if cfg.trainer.enable_progress_bar is False:  # (null is Lightning's default: on)
@@ -86,7 +88,8 @@ def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tupl
     Where the test split holds the validation examples, the validation pass also gives the
     test metrics, and `record["test_is_val"]` says so. Where the best checkpoint holds the
     weights of the last validation in training, that validation's metrics are its metrics
-    (`record["val_is_last_validation"]`), with no second pass.
+    (`record["val_is_last_validation"]`), with no second pass. A test scored by sacreBLEU
+    records its signature (`record["sacrebleu_signature"]`).
     """
     record = {} if record is None else record
     check_composition(cfg)
@@ -98,14 +101,17 @@ def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tupl
     record.update(choose_best_metric(cfg, datamodule.spec))  # before anything interpolates it
     task = build_task(cfg, datamodule.spec)
     trainer = build_trainer(cfg, output_dir)
-    record.update(smoke_fields(smoke_reason(cfg.trainer)))
+    smoke = smoke_reason(cfg.trainer, (record.get("choices") or {}).get("debug"))
+    record.update(smoke_fields(smoke))
     metrics: dict = {}
     try:
         if cfg.train:
             trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
-            record.update(smoke_fields(smoke_reason(cfg.trainer) or cut_by_max_steps(trainer)))
-            record["epoch_s"] = next(c.seconds for c in trainer.callbacks
-                                     if isinstance(c, EpochTimes))
+            record.update(smoke_fields(smoke or cut_by_max_steps(trainer)))
+            times = next(c for c in trainer.callbacks if isinstance(c, EpochTimes))
+            record["epoch_s"] = times.seconds  # every epoch's, resumed runs' too
+            if times.earlier_wall_s:  # resumed: wall_s counts the earlier sessions too
+                record["resumed_wall_s"] = times.earlier_wall_s
         best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
         ckpt = best or None
         test = cfg.test
@@ -115,6 +121,9 @@ def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tupl
         if best and last.scored(trainer, best):  # the best checkpoint is the last epoch's
             record["val_is_last_validation"] = True
             metrics.update(last.metrics)
+        for logger in trainer.loggers:  # what follows is no training epoch in the CSV log
+            if isinstance(logger, ResumableCSVLogger):
+                logger.after_training()
         splits = [] if record.get("val_is_last_validation") else [trainer.validate]
         for evaluate in splits + ([trainer.test] if test else []):
             for result in evaluate(task, datamodule=datamodule, ckpt_path=ckpt, weights_only=True):
@@ -126,6 +135,8 @@ def train(cfg: DictConfig, output_dir: Path, record: dict | None = None) -> tupl
         had = {k: v for k, v in {**trainer.callback_metrics, **metrics}.items() if "/" in k}
         where = f"epoch {trainer.current_epoch}, step {trainer.global_step}"
         raise Interrupted(where, had) from stop
+    if task.sacrebleu_signature():  # what a paper quotes beside test/sacrebleu
+        record["sacrebleu_signature"] = task.sacrebleu_signature()
     if not record.get("smoke"):  # a smoke run's metrics say nothing about the model
         warn_if_not_better(metrics)
     log_final_hparams(trainer.loggers, _plain(cfg), metrics)

@@ -21,6 +21,7 @@ from omegaconf import OmegaConf
 from optuna.trial import TrialState
 
 from hydra_plugins.zoo_optuna_sweeper.search_space import search_space
+from zoo.best_metric import check_mode
 from zoo.errors import ZooError
 from zoo.table.direction import direction as metric_direction
 
@@ -32,12 +33,23 @@ COUNTED = (TrialState.COMPLETE, TrialState.PRUNED)
 
 
 def study_direction(direction: str, metric: str) -> str:
+    """The study's direction for `direction` (${optimized_mode}) and `metric`; a direction
+    that contradicts the metric's known one (maximise a loss) is refused."""
     if direction == "auto":
         direction = metric_direction(metric) or ""
     if direction not in DIRECTIONS:
         raise ZooError(f"the Optuna sweep cannot tell whether to minimise or maximise {metric}; "
                        "set optimized_mode=min or optimized_mode=max.")
+    check_mode(metric, DIRECTIONS[direction][:3])  # minimize -> min
     return DIRECTIONS[direction]
+
+
+def at_least_one(name: str, value) -> int:
+    """`hydra.sweeper.<name>`, refused unless a whole number >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ZooError(f"hydra.sweeper.{name}={value!r} cannot run a study; give "
+                       f"hydra.sweeper.{name}=1 or more.")
+    return value
 
 
 def objective(job_return) -> float:
@@ -53,7 +65,8 @@ class OptunaSweeper(Sweeper):
                  params):
         self.sampler_cfg, self.study_name, self.storage = sampler, study_name, storage
         self.direction = study_direction(str(direction), str(metric))
-        self.n_trials, self.n_jobs = int(n_trials), max(int(n_jobs), 1)
+        self.n_trials = at_least_one("n_trials", n_trials)
+        self.n_jobs = at_least_one("n_jobs", n_jobs)
         self.params = OmegaConf.to_container(params) if params else {}
 
     def setup(self, *, hydra_context, task_function, config) -> None:
@@ -66,6 +79,13 @@ class OptunaSweeper(Sweeper):
         self.sweep_dir.mkdir(parents=True, exist_ok=True)
         storage = self.storage or f"sqlite:///{(self.sweep_dir / 'optuna.db').resolve()}"
         sampler_cfg = OmegaConf.create(self.sampler_cfg)
+        others = sorted(set(optuna.get_all_study_names(storage)) - {self.study_name})
+        if not self.storage and others:  # trials are numbered from 0: folders would collide
+            raise ZooError(
+                f"{self.sweep_dir} holds the Optuna study {others[0]!r}, whose trial folders "
+                f"a study {self.study_name!r} there would overwrite; give hydra.sweep.dir "
+                "another folder."
+            )
         study = optuna.create_study(storage=storage, study_name=self.study_name,
                                     direction=self.direction, load_if_exists=True)
         if sampler_cfg.get("seed") is not None:  # new draws on resume, same ones on a rerun
@@ -88,6 +108,7 @@ class OptunaSweeper(Sweeper):
         space, fixed = search_space(self.params, arguments)
         command = sorted(arguments) + sorted(f"{k}={v}" for k, v in self.params.items())
         study = self._study(command)
+        OmegaConf.save(self.config, self.sweep_dir / "multirun.yaml")  # as Hydra's sweeper does
         done = len(study.get_trials(deepcopy=False, states=COUNTED))
         log.info("Optuna study %r: %d of %d trials done, %s %s", self.study_name, done,
                  self.n_trials, self.direction, ", ".join(space))

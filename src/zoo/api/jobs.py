@@ -17,9 +17,11 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from zoo import training
 from zoo.api.run import TrainedRun
-from zoo.cli.config_dir import config_dir
 from zoo.cli.run_entry import record_run
+from zoo.config.conf_dir import config_dir
 from zoo.errors import ZooError
+from zoo.resume import refuse_a_used_folder
+from zoo.run_lock import run_lock
 
 
 def compose(*overrides: str) -> DictConfig:
@@ -39,12 +41,17 @@ def train(cfg: DictConfig, output_dir: str | Path | None = None) -> TrainedRun:
                        "Hydra settings.")
     job = copy.deepcopy(cfg)
     OmegaConf.clear_cache(job)  # a fresh ${now:} and ${zoo_uid:} for every run folder
-    if output_dir is not None:
+    run = None if output_dir is None else Path(output_dir).expanduser()
+    if run is not None:
         with read_write(job.hydra), open_dict(job.hydra):
-            job.hydra.run.dir = str(Path(output_dir).expanduser())
-    done = run_job(_work, job, "hydra.run.dir", None, HydraContext(None, Callbacks(job)),
-                   configure_logging=False)
-    return TrainedRun(done.return_value)  # re-raises the run's exception when it failed
+            job.hydra.run.dir = str(run)
+    with run_lock(run):  # as zoo-train: one run at a time in a folder, never over a finished one
+        if run is not None:
+            refuse_a_used_folder(run, job.ckpt_path, option="output_dir")
+        done = run_job(_work, job, "hydra.run.dir", None, HydraContext(None, Callbacks(job)),
+                       configure_logging=False)
+    # re-raises the run's exception when it failed; the caller's own config: its classes too
+    return TrainedRun(done.return_value, trust_run=True)
 
 
 def _work(task_cfg: DictConfig) -> Path:

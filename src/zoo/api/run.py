@@ -16,6 +16,7 @@ class TrainedRun:
     """What `zoo.train` and `zoo.load` return; the checkpoint is read on first use."""
 
     path: Path  # the run folder, or one of its checkpoint files
+    trust_run: bool = False  # build the run's own classes from it (zoo.config.trust)
 
     @property
     def folder(self) -> Path:
@@ -33,7 +34,7 @@ class TrainedRun:
 
     @cached_property
     def loaded(self) -> LoadedRun:
-        return load_run(self.path)
+        return load_run(self.path, self.trust_run)
 
     @property
     def model(self):
@@ -45,10 +46,10 @@ class TrainedRun:
         return self.loaded.config()
 
     def eval(self, split: str = "test", overrides: list[str] = ()) -> dict:
-        """The metrics on `split`, also written to RUN/eval_metrics.json (zoo-eval)."""
+        """The metrics on `split`, also written to RUN/eval_metrics_<split>.json (zoo-eval)."""
         from zoo.inference.evaluation import evaluate
 
-        return evaluate(self.loaded.ckpt_path, split, overrides)[0]
+        return evaluate(self.loaded.ckpt_path, split, overrides, self.trust_run)[0]
 
     def sample(self, prompt: str = "", **options) -> list[str]:
         """Generated texts (zoo-sample's options: condition, n, temperature, top_k, beam, ...)."""
@@ -64,8 +65,10 @@ class TrainedRun:
         return predict(self.model, lines, where=str(self.loaded.ckpt_path))
 
 
-def load(path: str | Path) -> TrainedRun:
-    """A trained run from its folder (its best checkpoint) or a checkpoint file."""
-    run = TrainedRun(Path(path).expanduser())
+def load(path: str | Path, trust_run: bool = False) -> TrainedRun:
+    """A trained run from its folder (its best checkpoint) or a checkpoint file. Only zoo's
+    own classes are built from what it holds; `trust_run=True` also builds a run's own
+    (a datamodule or topology of yours), for a run you trust."""
+    run = TrainedRun(Path(path).expanduser(), trust_run)
     run.loaded  # noqa: B018  (a wrong path or a damaged checkpoint fails here, not later)
     return run

@@ -15,10 +15,12 @@ def table(
     by: str | list[str] = (),
     metric: str | list[str] = (),
     significance: bool = False,
+    pool: str | list[str] = (),
 ) -> Table:
     """Mean ± std over seeds per configuration: `.rows`, `.records()` (one dict a row),
     `.to_pandas()`; shown as markdown in Jupyter. Options as zoo-table's."""
-    found = tabulate(collect(list(dirs)), _names(by), _names(metric), significance=significance)
+    found = tabulate(collect(list(dirs)), _names(by), _names(metric), significance=significance,
+                     pool=_names(pool))
     if found is None:
         raise ZooError("no run under the given folders finished successfully; nothing to "
                        "aggregate.")

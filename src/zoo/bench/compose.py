@@ -14,7 +14,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, open_dict
 from pytorch_lightning import seed_everything
 
-from zoo.cli.config_dir import config_dir
+from zoo.config.conf_dir import config_dir
 from zoo.data.batches import TensorSequences
 from zoo.data.datasets.imdb import Imdb
 from zoo.errors import ZooError

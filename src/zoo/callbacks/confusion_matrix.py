@@ -1,7 +1,8 @@
 """A confusion-matrix image for classifiers at the end of every validation and test epoch:
 a wandb image, a TensorBoard image, or RUN/confusion_matrix/<split>-epoch<N>.png with the
-CSV logger. Drawing needs matplotlib (`pip install 'zoo[plots]'`); without it the callback
-says so once and does nothing."""
+CSV logger (<split>.png for the evaluations after training, which are no epoch). Drawing
+needs matplotlib (`pip install 'zoo[plots]'`); without it the callback says so once and does
+nothing."""
 
 from __future__ import annotations
 
@@ -69,8 +70,9 @@ class ConfusionMatrixImage(pl.Callback):
         figure, axes = metric.plot(
             val=matrix, labels=list(names), add_text=spec.target_size <= self.numbers_up_to
         )
-        suffix = "" if split == "test" else f"-epoch{trainer.current_epoch:03d}"
-        axes.set_title(split if split == "test" else f"{split}, epoch {trainer.current_epoch}")
+        in_training = trainer.state.fn == "fit"
+        suffix = f"-epoch{trainer.current_epoch:03d}" if in_training else ""
+        axes.set_title(f"{split}, epoch {trainer.current_epoch}" if in_training else split)
         publish_figure(
             trainer, f"{split}/confusion_matrix", figure, f"confusion_matrix/{split}{suffix}.png"
         )

@@ -4,6 +4,7 @@ value, an option that does not exist). Anything else is a bug and keeps its trac
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 import re
@@ -13,11 +14,13 @@ from contextlib import contextmanager
 
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.errors import HydraException, MissingConfigException
+from hydra.errors import HydraException, MissingConfigException, OverrideParseException
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
 
 from zoo.config.check import NO_VALUE, did_you_mean, unknown_key
-from zoo.errors import ZooError
+from zoo.errors import ZooError, outside_world
+
+RESERVED = ";,#=()\\ "  # unquoted in a value, these break Hydra's override grammar
 
 
 def _omegaconf_cause(exc: BaseException) -> OmegaConfBaseException | None:
@@ -64,10 +67,43 @@ def _type_name(annotation) -> str:
     return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
 
 
+def _yaml_error(exc: yaml.YAMLError) -> str:
+    """The file and line of a YAML error, and where the construct it broke began."""
+    mark = getattr(exc, "problem_mark", None)
+    name = getattr(mark, "name", "") or ""
+    where = "a config file" if not name or name.startswith("<") else name
+    at = f", line {mark.line + 1}" if mark else ""
+    began = getattr(exc, "context_mark", None)
+    context = getattr(exc, "context", None)
+    opened = f" ({context} that began on line {began.line + 1})" if began and context else ""
+    return (f"{where}{at} is not valid YAML: {getattr(exc, 'problem', exc)}{opened}; fix the "
+            "file there.")
+
+
+def _override_error(exc: OverrideParseException) -> str:
+    """A command-line override Hydra's grammar cannot parse; a value holding one of the
+    characters the grammar reserves works once quoted."""
+    override = exc.override or ""
+    lines = exc.message.strip().splitlines()
+    reason = lines[0].split(": ")[0] if lines[0].startswith("Lexer") else lines[0]
+    grammar = next((line.removeprefix("See ").split()[0] for line in lines
+                    if line.startswith("See ")), "Hydra's override grammar")
+    key, equals, value = override.partition("=")
+    reserved = sorted(set(value) & set(RESERVED))
+    if not (equals and reserved) or set(value) & set("'\"[{"):
+        return f"cannot parse the override {override!r} ({reason}); see {grammar}."
+    shown = ", ".join(map(repr, reserved))
+    return (f"cannot parse the override {override!r}: Hydra's override grammar reserves "
+            f"{shown} in a value; quote the value, as '{key}=\"{value}\"' (the outer quotes "
+            "keep the shell from removing the inner ones).")
+
+
 def explain(exc: BaseException) -> str | None:
     """One sentence for a user's mistake, or None for anything else."""
     if isinstance(exc, ZooError):
         return str(exc)
+    if isinstance(exc.__cause__, ZooError):  # raised in a class Hydra built (the sweeper)
+        return str(exc.__cause__)
     if isinstance(exc, MissingConfigException):
         return _missing_option(exc)
     cause = _omegaconf_cause(exc)
@@ -88,9 +124,12 @@ def explain(exc: BaseException) -> str | None:
                 reason += f" (expected {_type_name(field.type)})"
         return f"{cause.full_key}: {reason}{_where(exc)}."
     if isinstance(exc, yaml.YAMLError):
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        return f"a config file is not valid YAML{where}: {getattr(exc, 'problem', exc)}."
+        return _yaml_error(exc)
+    if isinstance(exc, OverrideParseException):
+        return _override_error(exc)
+    if isinstance(exc, OSError):
+        error = outside_world(exc)
+        return None if error is None else str(error)
     if isinstance(exc, HydraException | OmegaConfBaseException):
         lines = [line for line in str(exc).strip().splitlines() if line.strip()]
         return " ".join(lines[:2]) if lines else type(exc).__name__
@@ -116,6 +155,14 @@ def user_errors():
             os.environ.pop("HYDRA_FULL_ERROR", None)
         else:
             os.environ["HYDRA_FULL_ERROR"] = before
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser whose usage mistakes (a wrong type, a missing argument) are a
+    `ZooError`: one sentence under `exit_status`, not argparse's usage block."""
+
+    def error(self, message: str):
+        raise ZooError(f"{message}; see {self.prog} --help.")
 
 
 def run_command(work: Callable[[], None]) -> None:

@@ -1,18 +1,19 @@
 """`zoo-eval ckpt_path=RUN/checkpoints/<best>.ckpt [split=test] [data.root=...]`: evaluate a
-trained run on one of its splits, from the run's own config; writes RUN/eval_metrics.json."""
+trained run on one of its splits, from the run's own config; writes
+RUN/eval_metrics_<split>.json."""
 
 from __future__ import annotations
 
 import sys
 
 from zoo.cli.errors import run_command
-from zoo.cli.options import parse_command
+from zoo.cli.options import parse_command, trusted
 from zoo.inference.evaluation import evaluate
 
 
 def _eval(argv: list[str]) -> None:
     opts, overrides = parse_command("eval", argv)
-    metrics, path = evaluate(opts.ckpt_path, opts.split, overrides)
+    metrics, path = evaluate(opts.ckpt_path, opts.split, overrides, trusted(opts))
     for name, value in metrics.items():
         print(f"{name}\t{value}")
     print(f"wrote {path}", file=sys.stderr)

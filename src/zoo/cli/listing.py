@@ -7,7 +7,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from zoo.cli.config_dir import config_dir
+from zoo.config.conf_dir import config_dir
 
 GROUPS = {
     "experiment": "presets (zoo-train experiment=NAME; sweeps run with -m)",

@@ -15,7 +15,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 
-from zoo.cli.config_dir import config_dir
+from zoo.config.conf_dir import config_dir
 from zoo.errors import ZooError
 
 
@@ -50,3 +50,11 @@ def parse_command(
         if OmegaConf.is_missing(cfg, key):
             raise ZooError(f"zoo-{name} needs {key}=...; see zoo-{name} --help.")
     return cfg, overrides
+
+
+def trusted(opts: DictConfig) -> bool:
+    """The command's `trust_run` option (zoo.config.trust), which must be true or false."""
+    if not isinstance(opts.trust_run, bool):
+        raise ZooError(f"trust_run={opts.trust_run!r} is not true or false; give trust_run=true "
+                       "only for a run you trust.")
+    return opts.trust_run

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zoo.cli.errors import exit_status
+from zoo.cli.errors import ArgumentParser, exit_status
 from zoo.errors import ZooError
 from zoo.plot.curves import XS
 from zoo.plot.figure import pyplot, sweep_figure
@@ -23,7 +23,7 @@ FORMATS = (".png", ".pdf", ".svg")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="zoo-plot",
         description="A sweep's figure: learning curves per group (mean ± std over seeds), the "
         "final metric per group with error bars, and for gradient-flow runs ||dL/dx_t|| "
@@ -32,10 +32,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("dirs", nargs="+", metavar="SWEEP_DIR", help="run or sweep folders")
     p.add_argument("--by", action="append", default=[], metavar="KEY",
                    help="group by this key, as zoo-table --by (default: the keys that vary)")
+    p.add_argument("--pool", action="append", default=[], metavar="KEY",
+                   help="average over this key within a group, as zoo-table --pool")
     p.add_argument("--metric", metavar="NAME",
                    help="the final metric (metrics.json) of the bar chart; the curves show its "
                    "val/ counterpart from csv/metrics.csv (default: test/<name> of the runs' "
-                   "optimized_metric, or that metric itself when no run has it)")
+                   "optimized_metric as metrics.json records it, or that metric itself when "
+                   "no run has its test/ counterpart)")
     p.add_argument("--x", choices=XS, default="epoch", help="x axis of the learning curves")
     p.add_argument("--step", type=int, help="gradient-flow measurement at this training step "
                    "(default: each run's last)")
@@ -45,11 +48,27 @@ def parser() -> argparse.ArgumentParser:
 
 
 def final_metric(runs, chosen: str | None) -> str:
+    """`--metric`, else test/<name> of the metric the runs optimised, else that metric."""
     if chosen:
         return chosen
-    optimized = next((v for run in runs if (v := run.value("optimized_metric"))), "val/loss")
+    found = available_metrics(runs)
+    optimized = next((v for run in runs if (v := optimized_metric(run))), None)
+    if optimized is None:
+        raise ZooError("no run records the metric it optimised (metrics.json's "
+                       f"optimized_metric); pass --metric NAME, one of {', '.join(found)}.")
     test = "test/" + optimized.split("/", 1)[-1]
-    return test if test in available_metrics(runs) else optimized
+    for metric in (test, optimized):
+        if metric in found:
+            return metric
+    raise ZooError(f"the runs optimised {optimized}, but none recorded {test} or {optimized}; "
+                   f"pass --metric NAME, one of {', '.join(found) or 'none'}.")
+
+
+def optimized_metric(run) -> str | None:
+    """The metric that chose the run's best checkpoint: metrics.json's `optimized_metric`
+    (resolved from `auto` once the data was known, zoo.best_metric), else its config's."""
+    configured = run.record.get("optimized_metric") or run.value("optimized_metric")
+    return None if configured == "auto" else configured  # unresolved: no record says which
 
 
 def curve_metric(final: str) -> str:
@@ -57,11 +76,13 @@ def curve_metric(final: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    return exit_status(lambda: _plot(args))
+    return exit_status(lambda: _plot(parser().parse_args(argv)))
 
 
 def _plot(args) -> int:
+    if args.output.is_dir():
+        raise ZooError(f"-o {args.output} is a folder; name the figure's file, e.g. "
+                       f"-o {args.output / 'zoo-plot.png'}.")
     if args.output.suffix.lower() not in FORMATS:
         raise ZooError(f"-o {args.output}: the figure is written as {', '.join(FORMATS)}; "
                        "name a file with one of these endings.")
@@ -69,12 +90,17 @@ def _plot(args) -> int:
     sweep = collect(args.dirs)
     if not sweep.runs:
         raise ZooError("no run under the given folders finished successfully; nothing to plot.")
-    keys = [k.strip() for value in args.by for k in value.split(",") if k.strip()]
-    table = tabulate(sweep, keys, [final_metric(sweep.runs, args.metric)])
+    keys, pool = ([k.strip() for v in values for k in v.split(",") if k.strip()]
+                  for values in (args.by, args.pool))
+    table = tabulate(sweep, keys, [final_metric(sweep.runs, args.metric)], pool=pool)
     final = table.metrics[0]
     fig, lines = sweep_figure(table, curve_metric(final), args.x, args.step)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(args.output, dpi=120)
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(args.output, dpi=120)
+    except OSError as exc:
+        raise ZooError(f"-o {args.output}: the figure cannot be written there ({exc.strerror}); "
+                       "name a file in a folder you may write to.") from None
     print("\n".join([*lines, f"wrote {args.output}"]))
     print("\n".join(notes(sweep, table)), file=sys.stderr)
     return 0

@@ -1,12 +1,18 @@
 """The optional Hydra plugins behind `hydra/launcher=joblib|submitit_local|submitit_slurm` and
-`hparams_search=optuna` (the `scale` extra): one sentence when a needed one is missing, and
-quiet about zoo's launcher configs (conf/hydra/launcher/) extending the plugins' schemas."""
+`hparams_search=optuna` (the `scale` extra): one sentence when a needed one is missing, or
+when the launcher's sizes cannot run a job, and quiet about zoo's launcher configs
+(conf/hydra/launcher/) extending the plugins' schemas."""
 
 from __future__ import annotations
 
 import importlib.util
 import warnings
 
+from hydra import compose, initialize_config_dir
+from hydra.utils import get_method
+
+from zoo.config.check import check_ranges
+from zoo.config.conf_dir import config_dir
 from zoo.errors import ZooError
 
 NEEDS = {
@@ -21,9 +27,34 @@ warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/\w+' is validated
 
 
 def check_plugins(args: list[str]) -> None:
-    """Refuse a launcher or search whose package is not installed, before Hydra starts."""
+    """Refuse a launcher or search whose package is not installed, or launcher sizes that
+    cannot run, before Hydra starts."""
     for arg in args:
         module = NEEDS.get(arg.lstrip("+"))
         if module and importlib.util.find_spec(module) is None:
             raise ZooError(f"{arg} needs the optional plugins; install them with "
                            "pip install 'zoo[scale]'.")
+    check_launcher(args)
+
+
+def check_launcher(args: list[str]) -> None:
+    """Refuse launcher sizes that cannot run a job, before Hydra starts any: joblib's `n_jobs`
+    as joblib reads it (0 has no meaning), submitit's `cpus_per_task`, `timeout_min`, ...
+    (zoo.config.ranges). The launcher is composed as Hydra will, from the arguments that
+    choose or set it (Hydra's own callbacks cannot stop a sweep: it only warns of their
+    errors)."""
+    chosen = [a for a in args if a.lstrip("+~").startswith(("hydra/launcher=", "hydra.launcher."))]
+    if not chosen:
+        return
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+        launcher = compose("train", overrides=chosen, return_hydra_config=True).hydra.launcher
+    cls = get_method(launcher._target_)
+    check_ranges(launcher, "hydra.launcher", cls)
+    if cls.__module__.startswith("hydra_plugins.hydra_joblib_launcher"):
+        import joblib
+
+        try:
+            joblib.effective_n_jobs(launcher.get("n_jobs"))
+        except ValueError as exc:
+            raise ZooError(f"hydra.launcher.n_jobs={launcher.n_jobs} is refused by joblib "
+                           f"({exc}); give a count of jobs, or -1 for one per core.") from None

@@ -9,7 +9,8 @@ import sys
 
 from zoo.checkpoints import CONFIG_KEY, LoadedRun, load_run
 from zoo.cli.errors import run_command
-from zoo.cli.options import parse_command
+from zoo.cli.options import parse_command, trusted
+from zoo.config.check import check_option
 from zoo.errors import ZooError
 from zoo.inference.prediction import predict, read_inputs
 
@@ -45,9 +46,10 @@ def _predict(argv: list[str]) -> None:
     opts, overrides = parse_command("predict", argv, text_keys=("input", "tokens"))
     if opts.format not in FORMATS:
         raise ZooError(f"format={opts.format!r} is not known; choose one of {FORMATS}.")
+    check_option("top", opts.top, {"low": 1}, whole=True)
     if overrides:
         print(f"ignored (not options of zoo-predict): {' '.join(overrides)}", file=sys.stderr)
-    run = load_run(opts.ckpt_path)
+    run = load_run(opts.ckpt_path, trusted(opts))
     lines = read_inputs(str(opts.input))
     for found in predict(run.task, lines, where=str(run.ckpt_path), tokens=str(opts.tokens),
                          window=_window(run)):

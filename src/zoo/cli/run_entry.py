@@ -21,7 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.utilities import rank_zero_only
 
 from zoo.ddp_command import end_ddp_job, one_job_argv
-from zoo.errors import ZooError
+from zoo.errors import ZooError, outside_world
 from zoo.interrupt import sigterm_interrupts
 from zoo.run_record import clean, git_sha, machine, versions, write_record
 from zoo.threads import apply_threads
@@ -75,23 +75,38 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
             metrics, params = work(cfg, output_dir, record)  # work adds fields to record
             record["metrics"], record["params"] = clean(metrics), params
         except Exception as exc:  # recorded for the sweep table, then reported below
-            failure = exc
+            failure = (isinstance(exc, OSError) and outside_world(exc)) or exc
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (zoo.interrupt)
             stop = exc
     finish_wandb(failed=failure is not None or stop is not None)
     end_ddp_job(hydra_cfg)
-    record["wall_s"] = round(time.time() - start, 3)
+    # a resumed run's seconds before this session (zoo.callbacks.epoch_times), then this one's
+    record["wall_s"] = round(record.get("resumed_wall_s", 0.0) + time.time() - start, 3)
     if failure is not None:
         record["status"], record["error"] = "failed", f"{failure}"
     signum = signals[-1] if signals else signal.SIGINT
     if stop is not None:
         _interrupted(record, stop, signum)
     if rank_zero_only.rank == 0:  # DDP: every rank runs this job, one writes its record
-        write_record(record_path(output_dir, record), **record)
+        try:
+            write_record(record_path(output_dir, record), **record)
+        except OSError as exc:  # a full disk, a folder gone: the one sentence says so too
+            failure = _unrecorded(failure, exc)
     if stop is not None:
         print(f"interrupted: {record['error']}; metrics.json records it.", file=sys.stderr)
         sys.exit(128 + signum)
     return record, failure
+
+
+def _unrecorded(failure: Exception | None, exc: OSError) -> Exception:
+    """The error to report when the record itself cannot be written."""
+    lost = f"{outside_world(exc) or exc}".rstrip(".")
+    if failure is not None and not isinstance(failure, ZooError):  # a bug keeps its traceback
+        log.error("the record was not written: %s", lost)
+        return failure
+    if failure is None:
+        return ZooError(f"the run ended, but its record was not written: {lost}.")
+    return ZooError(f"{f'{failure}'.rstrip('.')}; its record was not written either: {lost}.")
 
 
 def record_path(output_dir: Path, record: dict) -> Path:

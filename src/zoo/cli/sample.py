@@ -8,15 +8,17 @@ import sys
 
 from zoo.checkpoints import load_run
 from zoo.cli.errors import run_command
-from zoo.cli.options import parse_command
-from zoo.inference.sampling import sample_texts
+from zoo.cli.options import parse_command, trusted
+from zoo.inference.sampling import check_sampling, sample_texts
 
 
 def _sample(argv: list[str]) -> None:
     opts, overrides = parse_command("sample", argv, text_keys=("prompt", "condition"))
     if overrides:
         print(f"ignored (not options of zoo-sample): {' '.join(overrides)}", file=sys.stderr)
-    run = load_run(opts.ckpt_path)
+    check_sampling(opts.n, opts.temperature, opts.top_k, opts.beam, opts.max_len,
+                   opts.seed)
+    run = load_run(opts.ckpt_path, trusted(opts))
     texts = sample_texts(
         run.task,
         prompt=opts.prompt,

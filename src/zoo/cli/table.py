@@ -1,6 +1,8 @@
-"""`zoo-table DIR... [--by KEY] [--metric NAME] [--format md|csv|latex] [--significance]`: the
-paper table of one or more sweeps: mean ± std over seeds per configuration, best value per
-metric marked (with --significance, only where a Welch t-test tells it from every other row).
+"""`zoo-table DIR... [--by KEY] [--pool KEY] [--metric NAME] [--format md|csv|latex]
+[--significance]`: the paper table of one or more sweeps: mean ± std over seeds per
+configuration, best value per metric marked (with --significance, only where a Welch t-test
+tells it from every other row). A row averages runs that differ in the seed alone (and in the
+--pool keys): another key that differs within a --by group becomes a column.
 
 Failed, unfinished and unreadable runs are listed below the table (md), as `%` comments
 (latex) or on stderr (csv, so stdout stays machine-readable).
@@ -9,17 +11,33 @@ Failed, unfinished and unreadable runs are listed below the table (md), as `%` c
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
-from zoo.cli.errors import exit_status
+from zoo.cli.errors import ArgumentParser, exit_status
 from zoo.table import collect
 from zoo.table.build import tabulate
 from zoo.table.direction import HIGHER, LOWER
 from zoo.table.render import notes, to_csv, to_latex, to_markdown, to_rich
 
+# the significant digits that tell any two float64 values apart (repr's round trip)
+MAX_DIGITS = math.ceil(sys.float_info.mant_dig * math.log10(2)) + 1
+
+
+def significant_digits(text: str) -> int:
+    """--digits: a whole number from 1 to MAX_DIGITS."""
+    try:
+        digits = int(text)
+    except ValueError:
+        digits = 0
+    if not 1 <= digits <= MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to "
+                                         f"{MAX_DIGITS} (significant digits)")
+    return digits
+
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="zoo-table",
         description="The paper table of one or more sweeps: mean ± std over seeds per "
         "configuration, best mean per metric marked.",
@@ -32,7 +50,8 @@ def parser() -> argparse.ArgumentParser:
         "dirs",
         nargs="+",
         metavar="DIR",
-        help="run or sweep folders (searched recursively for metrics.json)",
+        help="run or sweep folders (searched recursively for metrics.json), or a run's "
+        "metrics.json",
     )
     p.add_argument(
         "--by",
@@ -41,7 +60,16 @@ def parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="group by this config choice (cell, data, ...) or override key "
         "(cell.hidden_size, data.T); repeatable or comma-separated; default: "
-        "the keys that vary across the runs, except seed",
+        "the keys that vary across the runs, except seed; any other key whose value differs "
+        "between runs of one group becomes a column too, so a row averages seeds only",
+    )
+    p.add_argument(
+        "--pool",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="average over this key's values within a row, as over seeds (the table says "
+        "which keys it pooled); repeatable or comma-separated",
     )
     p.add_argument(
         "--metric",
@@ -66,7 +94,8 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="mark the lowest mean of this metric as best",
     )
-    p.add_argument("--digits", type=int, default=4, help="significant digits (default 4)")
+    p.add_argument("--digits", type=significant_digits, default=4,
+                   help=f"significant digits, 1 to {MAX_DIGITS} (default 4)")
     p.add_argument(
         "--significance",
         action="store_true",
@@ -77,8 +106,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--include-smoke",
         action="store_true",
-        help="aggregate smoke runs too (trainer.fast_dev_run, limit_*_batches, a max_steps "
-        "cut; metrics.json marks them \"smoke\": true), which are left out by default",
+        help="aggregate smoke runs too (debug=, trainer.fast_dev_run, limit_*_batches, "
+        "overfit_batches, a max_steps cut; metrics.json marks them \"smoke\": true), which "
+        "are left out by default and never marked best",
     )
     return p
 
@@ -88,8 +118,7 @@ def _split(values: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    return exit_status(lambda: _table(args))
+    return exit_status(lambda: _table(parser().parse_args(argv)))
 
 
 def _table(args) -> int:
@@ -101,6 +130,7 @@ def _table(args) -> int:
         _split(args.maximize),
         _split(args.minimize),
         args.significance,
+        _split(args.pool),
     )
     if table is None:
         _print_notes(notes(sweep, None), args.format)

@@ -7,12 +7,14 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from zoo.cli.config_dir import config_dir
 from zoo.cli.errors import user_errors
 from zoo.cli.listing import listing
 from zoo.cli.plugins import check_plugins
 from zoo.cli.run_entry import run_entry
-from zoo.resume import resume_args
+from zoo.config.conf_dir import config_dir
+from zoo.resume import resume_args, run_folder
+from zoo.run_lock import run_lock
+from zoo.sweep_folder import refuse_another_sweep
 from zoo.training import train
 
 
@@ -23,14 +25,16 @@ def train_app(cfg: DictConfig) -> float | None:
 
 def main() -> None:
     """`--list` prints the options; `ckpt_path=RUN` continues that run in its own folder
-    (zoo.resume); then Hydra runs."""
+    (zoo.resume); then Hydra runs, holding the run folder's lock (zoo.run_lock)."""
     if "--list" in sys.argv[1:]:
         print(listing())
         return
     with user_errors():
         check_plugins(sys.argv[1:])
-        sys.argv[1:] = resume_args(sys.argv[1:])
-        train_app()
+        with run_lock(run_folder(sys.argv[1:])):  # one zoo-train at a time in a run folder
+            sys.argv[1:] = resume_args(sys.argv[1:])
+            refuse_another_sweep(sys.argv[1:])
+            train_app()
 
 
 if __name__ == "__main__":

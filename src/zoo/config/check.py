@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import inspect
 import logging
+import math
 from collections.abc import Callable
 from numbers import Number
 
@@ -25,6 +26,7 @@ from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 from omegaconf.errors import ValidationError
 
 from zoo.config.data import DATA_SCHEMAS
+from zoo.config.ranges import ranges_of
 from zoo.errors import ZooError
 
 SIZE = "a count, or a fraction below 1"
@@ -113,7 +115,11 @@ def translate_moved(data) -> str | None:
 
 # keys a data option gained after runs were recorded without them, with the value that
 # reproduces those runs
-ADDED = {"text_classification": {"task": "classify", "stratify": False}}
+ADDED = {
+    "text_classification": {"task": "classify", "stratify": False, "multiline": True,
+                            "quoting": "minimal"},
+    "csv": {"multiline": True, "quoting": "minimal"},
+}
 
 
 def add_new_keys(data) -> None:
@@ -234,11 +240,40 @@ def _check_schema_node(node: DictConfig, path: str, schema) -> None:
         if OmegaConf.is_missing(node, key):
             raise ZooError(f"{full} has no value; set it on the command line ({full}=...) "
                            "or in the config that selects it.")
-        meta = fields[key].metadata
-        value = node[key]
-        if meta and not _fits(value, meta):
-            problem = "is not known; choose" if "choices" in meta else "is out of range; give"
-            raise ZooError(f"{full}={value!r} {problem} {_allowed(meta)}.")
+        check_range(full, node[key], fields[key].metadata)
+
+
+def check_range(full: str, value, meta: dict, source: str = "") -> None:
+    """Refuse `full=value` outside the `knob()` metadata `meta` (choices, low, high, below);
+    `source`: the interpolation the value came from, if any."""
+    if meta and not _fits(value, meta):
+        problem = "is not known; choose" if "choices" in meta else "is out of range; give"
+        given = f"{full}={value!r}" + (f" (from {source})" if source else "")
+        raise ZooError(f"{given} {problem} {_allowed(meta)}.")
+
+
+def check_option(name: str, value, meta: dict, whole: bool = False,
+                 optional: bool = False) -> None:
+    """A command's option `name=value` (no schema types it): a finite number, whole where
+    `whole`, null where `optional`, within the `knob()` metadata `meta`."""
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int if whole else Number) \
+            or not math.isfinite(value):
+        kind = "a whole number" if whole else "a finite number"
+        allowed = _allowed(meta) + (", or null" if optional else "")
+        raise ZooError(f"{name}={value!r} is not {kind}; give {allowed}.")
+    check_range(name, value, meta)
+
+
+def check_ranges(node: DictConfig, path: str, cls) -> None:
+    """`check_range` for each key of `node` that `cls` (its `_target_`) has a range for
+    (zoo.config.ranges: those its library leaves unchecked)."""
+    for key, meta in ranges_of(cls).items():
+        if key in node and not OmegaConf.is_missing(node, key):
+            raw = node._get_node(key)
+            source = raw._value() if raw._is_interpolation() else ""
+            check_range(f"{path}.{key}", node[key], meta, source)
 
 
 def _check_target(node: DictConfig, path: str) -> None:
@@ -246,6 +281,7 @@ def _check_target(node: DictConfig, path: str) -> None:
         fn = get_method(node._target_)
     except Exception as exc:  # hydra wraps import errors in several types
         raise ZooError(f"{path}._target_={node._target_!r} cannot be imported ({exc}).") from None
+    check_ranges(node, path, fn)
     params = inspect.signature(fn).parameters
     if any(p.kind == p.VAR_KEYWORD for p in params.values()):
         return  # takes any keyword: nothing to check against

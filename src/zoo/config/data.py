@@ -165,6 +165,8 @@ class Vocabulary(OwnFiles):
 class Table(OwnFiles):
     delimiter: str | None = knob()
     header: Any = knob(choices=("auto", True, False))
+    multiline: bool = knob()
+    quoting: str = knob(choices=("minimal", "none"))
 
 
 @dataclass

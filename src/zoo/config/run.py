@@ -9,15 +9,18 @@ from typing import Any
 
 import pytorch_lightning as pl
 import torch
+from lightning_fabric.utilities.seed import max_seed_value, min_seed_value
 
 from zoo.config.fields import knob
 from zoo.config.model import CellConfig, DirectionConfig
+from zoo.config.ranges import ranges_of
 from zoo.config.signature import signature_schema
 
 # what zoo passes to the Trainer itself, never a config key
 TRAINER_ARGS = ("callbacks", "logger", "plugins", "default_root_dir")
 TrainerConfig = signature_schema("TrainerConfig", "pytorch_lightning.Trainer",
-                                 pl.Trainer.__init__, skip=TRAINER_ARGS)
+                                 pl.Trainer.__init__, skip=TRAINER_ARGS,
+                                 ranges=ranges_of(pl.Trainer))
 
 OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD,
               "rmsprop": torch.optim.RMSprop}
@@ -43,7 +46,7 @@ class PathsConfig:
 
 @dataclass
 class TrainConfig:
-    seed: int = knob()
+    seed: int = knob(low=min_seed_value, high=max_seed_value)  # what Lightning seeds
     optimized_metric: str = knob()
     optimized_mode: str = knob(choices=("auto", "min", "max"))  # auto: zoo.best_metric
     exact_match: bool = knob()

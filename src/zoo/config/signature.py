@@ -41,8 +41,10 @@ def _hints(fn) -> dict:
         return {}
 
 
-def keyword_fields(fn, skip: tuple[str, ...] = ()) -> list[tuple]:
-    """(name, type, field) for each keyword parameter of `fn` with a plain default."""
+def keyword_fields(fn, skip: tuple[str, ...] = (), ranges: dict | None = None) -> list[tuple]:
+    """(name, type, field) for each keyword parameter of `fn` with a plain default; `ranges`:
+    `knob()` metadata by name (zoo.config.ranges)."""
+    ranges = ranges or {}
     hints = _hints(fn)
     fields = []
     for name, param in inspect.signature(fn).parameters.items():
@@ -59,16 +61,17 @@ def keyword_fields(fn, skip: tuple[str, ...] = ()) -> list[tuple]:
             continue  # an object OmegaConf cannot hold: not a config knob
         if default is None and typ is not Any:
             typ = Optional[typ]  # noqa: UP045 (a value, for make_dataclass)
-        fields.append((name, typ, field(default=default)))
+        fields.append((name, typ, field(default=default, metadata=ranges.get(name, {}))))
     return fields
 
 
 def signature_schema(name: str, target: str, fn, skip: tuple[str, ...] = (),
-                     partial: bool = False):
-    """A dataclass with `_target_` (and `_partial_`) and every keyword of `fn`."""
+                     partial: bool = False, ranges: dict | None = None):
+    """A dataclass with `_target_` (and `_partial_`) and every keyword of `fn`, with the
+    `ranges` of those its library leaves unchecked (zoo.config.ranges)."""
     head = [("_target_", str, field(default=target))]
     if partial:
         head.append(("_partial_", bool, field(default=True)))
-    schema = make_dataclass(name, head + keyword_fields(fn, skip))
+    schema = make_dataclass(name, head + keyword_fields(fn, skip, ranges))
     schema.__module__ = __name__  # where OmegaConf resolves its annotations
     return schema

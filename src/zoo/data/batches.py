@@ -8,17 +8,31 @@ sequence. Loaders use a `BatchSampler` with `batch_size=None`, so no per-item Py
 from __future__ import annotations
 
 import torch
-from torch.utils.data import BatchSampler, Dataset, RandomSampler, Sampler, SequentialSampler
+import torch.distributed as dist
+from torch.utils.data import (
+    BatchSampler,
+    Dataset,
+    DistributedSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+)
 
 
 class TensorSequences(Dataset):
     """`x`, `y` with optional `x_len`, `y_len`; keys of each batch dict are the same names.
 
     A target as long as the input with no `y_len` of its own is aligned with the input, so it
-    is trimmed by `x_len`."""
+    is trimmed by `x_len`. Two optional extras are no model's input: `x_words`, each input
+    token's id among the training split's tokens before the vocabulary cut (0: unseen in
+    training), on which the baselines are fitted (zoo.baselines); `y_text` and `y_text_len`,
+    each target's reference text as UTF-8 bytes (`zoo.data.padding.utf8_rows`), which
+    sacreBLEU scores (zoo.bleu)."""
 
-    def __init__(self, x, y, x_len=None, y_len=None):
-        self.tensors = {"x": x, "y": y, "x_len": x_len, "y_len": y_len}
+    def __init__(self, x, y, x_len=None, y_len=None, x_words=None, y_text=None,
+                 y_text_len=None):
+        self.tensors = {"x": x, "y": y, "x_len": x_len, "y_len": y_len, "x_words": x_words,
+                        "y_text": y_text, "y_text_len": y_text_len}
         self.tensors = {k: v for k, v in self.tensors.items() if v is not None}
         self.aligned = (y_len is None and x_len is not None and x.dim() > 1 and y.dim() > 1
                         and y.size(1) == x.size(1))
@@ -29,10 +43,11 @@ class TensorSequences(Dataset):
     def __getitem__(self, indices) -> dict:
         idx = torch.as_tensor(indices, dtype=torch.long)
         batch = {k: v[idx] for k, v in self.tensors.items()}
-        for seq, lengths in (("x", "x_len"), ("y", "y_len")):
+        for seq, lengths in (("x", "x_len"), ("y", "y_len"), ("x_words", "x_len"),
+                             ("y_text", "y_text_len")):
             if seq == "y" and self.aligned:
                 lengths = "x_len"
-            if lengths in batch and batch[seq].dim() > 1:
+            if seq in batch and lengths in batch and batch[seq].dim() > 1:
                 batch[seq] = batch[seq][:, : int(batch[lengths].max())]
         return batch
 
@@ -91,10 +106,40 @@ class BucketBatchSampler(Sampler):
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
 
+class RankBatches(DistributedSampler):
+    """Under DDP, rank r of W trains on batches r, r + W, ... of a shuffled batch sampler,
+    and every rank on as many (the first batches again fill the last round, as Lightning's
+    DistributedSampler pads). The shuffle draws from torch's generator, which every rank seeds
+    alike and a resumed run restores from its checkpoint (zoo.callbacks.rng_state), so the
+    ranks cut the same batches and a resumed run draws the uninterrupted run's.
+
+    A DistributedSampler, so Lightning serves it as it is: its own wrapper would shuffle the
+    batches again by epoch, and a resumed run makes its first iterator before Lightning sets
+    the epoch, so it trained on other batches than the uninterrupted run."""
+
+    def __init__(self, batches: Sampler, num_replicas: int, rank: int):
+        # DistributedSampler's own state, without its dataset: it shards the batches instead
+        self.batches, self.num_replicas, self.rank, self.epoch = batches, num_replicas, rank, 0
+
+    def __iter__(self):
+        batches = list(self.batches)
+        total = len(self) * self.num_replicas
+        padded = (batches * -(-total // max(len(batches), 1)))[:total]
+        return iter(padded[self.rank :: self.num_replicas])
+
+    def __len__(self) -> int:
+        return -(-len(self.batches) // self.num_replicas)
+
+
 def batch_sampler(dataset: TensorSequences, batch_size: int, shuffle: bool, bucket: bool,
                   drop_last: bool = False) -> Sampler:
+    """Batches of `dataset`; shuffled ones are this rank's share under DDP (RankBatches)."""
     lengths = dataset.lengths()
     if bucket and lengths is not None:
-        return BucketBatchSampler(lengths, batch_size, drop_last, shuffle=shuffle)
-    base = RandomSampler(dataset) if shuffle else SequentialSampler(dataset)
-    return BatchSampler(base, batch_size, drop_last)
+        sampler = BucketBatchSampler(lengths, batch_size, drop_last, shuffle=shuffle)
+    else:
+        base = RandomSampler(dataset) if shuffle else SequentialSampler(dataset)
+        sampler = BatchSampler(base, batch_size, drop_last)
+    if shuffle and dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        return RankBatches(sampler, dist.get_world_size(), dist.get_rank())
+    return sampler

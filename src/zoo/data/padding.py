@@ -43,3 +43,14 @@ def padded(
         chain.from_iterable(seqs), dtype, count=int(lengths.sum())
     )
     return torch.from_numpy(x), torch.from_numpy(lengths)
+
+
+def utf8_rows(texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Texts as (bytes, lengths): each text's UTF-8 bytes, padded as `padded` pads tokens."""
+    return padded([list(text.encode()) for text in texts], dtype=np.uint8)
+
+
+def utf8_texts(rows: torch.Tensor, lengths: torch.Tensor) -> list[str]:
+    """The texts of `utf8_rows`."""
+    return [bytes(row[:n].tolist()).decode() for row, n in zip(rows, lengths.tolist(),
+                                                               strict=True)]

@@ -122,6 +122,8 @@ def assign_splits(name: str, parts: dict[str, list], val, test, seed: int | None
         found[split] = list(parts[split]) if separate else [pool[i] for i in cut[split]]
         if separate and not found[split]:
             raise ZooError(f"data={name}: the {split} file has no examples; check data.path.")
+        if not found[split] and split == "train":  # nothing held out: nothing was read
+            raise ZooError(f"data={name}: data.path holds no examples; point it at your data.")
         if not found[split]:
             raise ZooError(
                 f"data={name}: the {split} split is empty; give more data or raise "

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytorch_lightning as pl
 from hydra.utils import instantiate
 
+from zoo.bleu import require_sacrebleu
 from zoo.callbacks.baselines import Baselines
 from zoo.checkpoints import LoadedRun, load_run
 from zoo.errors import ZooError
 from zoo.run_record import clean
 
 SPLITS = ("test", "val")
-RESULT_FILE = "eval_metrics.json"
+RESULT_FILE = "eval_metrics_{split}.json"  # one a split: evaluating one keeps the other's
 
 
 def _check_same_data(run: LoadedRun, spec) -> None:
@@ -40,15 +41,18 @@ def _check_same_data(run: LoadedRun, spec) -> None:
 
 
 def evaluate(
-    ckpt_path: str | Path, split: str = "test", overrides: list[str] = ()
+    ckpt_path: str | Path, split: str = "test", overrides: list[str] = (), trust: bool = False
 ) -> tuple[dict, Path]:
-    """The checkpoint's metrics on `split`, also written to RUN/eval_metrics.json (beside the
-    checkpoint when it lies outside a run folder); returns (metrics, that file)."""
+    """The checkpoint's metrics on `split`, also written to RUN/eval_metrics_<split>.json
+    (beside the checkpoint when it lies outside a run folder); returns (metrics, that file).
+    `trust`: the run's own classes may be built (zoo.config.trust)."""
     if split not in SPLITS:
         raise ZooError(f"split={split!r} is not known; choose one of {SPLITS}.")
     start = time.time()
-    run = load_run(ckpt_path)
+    run = load_run(ckpt_path, trust)
     cfg = run.config(list(overrides))
+    if run.task.hparams.get("bleu"):
+        require_sacrebleu("this run's bleu=true")
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
     datamodule = instantiate(cfg.data)
     _check_same_data(run, datamodule.spec)
@@ -68,7 +72,7 @@ def evaluate(
     for result in evaluate_split(run.task, datamodule=datamodule, verbose=False):
         metrics.update({k: v for k, v in result.items() if "/" in k})
     metrics = clean(metrics)
-    path = out_dir / RESULT_FILE
+    path = out_dir / RESULT_FILE.format(split=split)
     record = {
         "ckpt_path": str(run.ckpt_path.resolve()),
         "split": split,
@@ -76,5 +80,7 @@ def evaluate(
         "overrides": list(overrides),
         "wall_s": round(time.time() - start, 3),
     }
+    if run.task.sacrebleu_signature():  # as the run's metrics.json records it
+        record["sacrebleu_signature"] = run.task.sacrebleu_signature()
     path.write_text(json.dumps(record, indent=2) + "\n")
     return metrics, path

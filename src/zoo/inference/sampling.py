@@ -13,7 +13,9 @@ that generates owns its `generate()`; whether a model can is asked of the model
 from __future__ import annotations
 
 import torch
+from lightning_fabric.utilities.seed import max_seed_value, min_seed_value
 
+from zoo.config.check import check_option
 from zoo.errors import ZooError
 from zoo.inference.codec import TextCodec
 from zoo.spec import Spec
@@ -101,6 +103,17 @@ def _lm_start(spec: Spec, codec: TextCodec) -> list[int]:
     raise ZooError('this language model needs a start; give prompt="some text".')
 
 
+def check_sampling(n, temperature, top_k, beam, max_len, seed) -> None:
+    """Refuse a sampling option that cannot sample (zoo-sample asks before loading the run):
+    a count below 1, a negative temperature (0 is greedy), top_k below 1 (null: all)."""
+    check_option("n", n, {"low": 1}, whole=True)
+    check_option("temperature", temperature, {"low": 0})
+    check_option("top_k", top_k, {"low": 1}, whole=True, optional=True)
+    check_option("beam", beam, {"low": 1}, whole=True)
+    check_option("max_len", max_len, {"low": 1}, whole=True)
+    check_option("seed", seed, {"low": min_seed_value, "high": max_seed_value}, whole=True)
+
+
 @torch.no_grad()
 def sample_texts(
     task: SequenceTask,
@@ -115,9 +128,8 @@ def sample_texts(
     where: str = "the checkpoint",
 ) -> list[str]:
     """`n` samples (one with beam search, which is deterministic) as text."""
+    check_sampling(n, temperature, top_k, beam, max_len, seed)
     check_can_sample(task, where)
-    if n < 1 or max_len < 1 or beam < 1:
-        raise ZooError(f"n={n}, max_len={max_len} and beam={beam} must be at least 1.")
     model, spec = task.model, task.spec
     rows = 1 if beam > 1 else n
     generator = torch.Generator().manual_seed(int(seed))

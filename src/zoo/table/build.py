@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from zoo.errors import ZooError
 from zoo.table.collect import Sweep
-from zoo.table.group import Table, aggregate, check_keys, default_keys, select_metrics
+from zoo.table.direction import check_marks
+from zoo.table.group import (
+    Table,
+    aggregate,
+    check_keys,
+    default_keys,
+    differs,
+    seed_only_keys,
+    select_metrics,
+)
 
 
 def tabulate(
@@ -13,14 +25,26 @@ def tabulate(
     maximize: list[str] = (),
     minimize: list[str] = (),
     significance: bool = False,
+    pool: list[str] = (),
 ) -> Table | None:
-    """The table of the sweep's finished runs; None when no run finished successfully."""
+    """The table of the sweep's finished runs; None when no run finished successfully.
+
+    A row pools runs that differ in the seed alone, or also in the `pool` keys: a key that
+    differs between runs of one `by` group becomes a column too (`Table.split`)."""
     if not sweep.runs:
         return None
-    keys = list(by) or default_keys(sweep.runs)
-    check_keys(keys, sweep.runs)
-    table = aggregate(sweep.runs, keys, select_metrics(list(metrics), sweep.runs), maximize,
-                      minimize)
+    both = sorted(set(by) & set(pool))
+    if both:
+        raise ZooError(f"{both[0]} is both a --by and a --pool key; a key either makes rows "
+                       "or is averaged over within a row: name it once.")
+    check_keys(list(by), sweep.runs)
+    check_keys(list(pool), sweep.runs, "--pool")
+    keys = seed_only_keys(sweep.runs, list(by) or default_keys(sweep.runs, pool), pool)
+    selected = select_metrics(list(metrics), sweep.runs)
+    check_marks(maximize, minimize, selected)
+    table = aggregate(sweep.runs, keys, selected, maximize, minimize)
+    table = replace(table, split=keys[len(by):] if by else [],
+                    pooled=[k for k in pool if differs(k, [row.runs for row in table.rows])])
     if significance:
         from zoo.table.significance import welch_against_best
 

@@ -83,10 +83,13 @@ def collect(dirs: list[str | Path], include_smoke: bool = False) -> Sweep:
     smoke runs (zoo.smoke) count among `runs` only with `include_smoke`."""
     sweep, seen = Sweep(), set()
     for top in map(Path, dirs):
+        if top.name == RECORD and top.is_file():  # a run's record stands for its folder
+            top = top.parent
         if not top.is_dir():
+            what = "is a file, not a folder" if top.exists() else "does not exist"
             raise ZooError(
-                f"folder {str(top)!r} does not exist; pass a run or sweep folder "
-                "(e.g. multirun/<date>/<time>)."
+                f"{str(top)!r} {what}; pass a run or sweep folder, the one that holds "
+                f"{RECORD} files (e.g. multirun/<date>/<time>)."
             )
         for folder in _run_folders(top):
             if folder.resolve() in seen:

@@ -30,10 +30,10 @@ class Row:
     def n(self) -> int:
         return len(self.runs)
 
-    @property
-    def repeated_seeds(self) -> list:
-        seeds = [run.record.get("seed") for run in self.runs]
-        return sorted({s for s in seeds if s is not None and seeds.count(s) > 1})
+    def repeated_seeds(self, pooled: list[str] = ()) -> list:
+        """Seeds run more than once with the same values of the `pooled` keys."""
+        seeds = [(run.record.get("seed"), *map(run.value, pooled)) for run in self.runs]
+        return sorted({s[0] for s in seeds if s[0] is not None and seeds.count(s) > 1})
 
 
 @dataclass
@@ -44,6 +44,8 @@ class Table:
     best: dict[str, set[int]]  # metric -> indices of the rows holding its best mean
     # --significance: metric -> row index -> p-value against the best-mean row (which is absent)
     pvalues: dict[str, dict[int, float | None]] = field(default_factory=dict)
+    split: list[str] = field(default_factory=list)  # keys added to --by's: they differ in a row
+    pooled: list[str] = field(default_factory=list)  # --pool keys that differ within a row
 
     def is_best(self, metric: str, row: int) -> bool:
         return row in self.best.get(metric, ())
@@ -82,22 +84,44 @@ def available_keys(runs: list[Run]) -> list[str]:
     return order_keys({k for run in runs for k in run.keys})
 
 
-def default_keys(runs: list[Run]) -> list[str]:
-    """The keys whose value differs between runs (not seed or bookkeeping); when none does,
-    the dataset and model choices, so the single row still says what it is."""
-    varying = [
-        k
-        for k in available_keys(runs)
-        if not is_bookkeeping(k) and len({run.value(k) for run in runs}) > 1
-    ]
+def default_keys(runs: list[Run], pool=()) -> list[str]:
+    """The keys whose value differs between runs (not seed, bookkeeping or `pool`); when none
+    does, the dataset and model choices, so the single row still says what it is."""
+    varying = [k for k in available_keys(runs)
+               if k not in pool and not is_bookkeeping(k) and differs(k, [runs])]
     return varying or [k for k in PREFERRED[1:5] if all(k in run.keys for run in runs)]
 
 
-def check_keys(keys: list[str], runs: list[Run]) -> None:
+def seed_only_keys(runs: list[Run], keys: list[str], pool=()) -> list[str]:
+    """`keys`, then each other key whose value differs between the runs of one row (seed,
+    bookkeeping and the keys in `pool` aside), so that a row pools runs that differ in the seed
+    alone (or in keys the user pools), never other configurations as if they were seeds."""
+    keys = list(keys)
+    for key in available_keys(runs):
+        if key in keys or key in pool or is_bookkeeping(key):
+            continue
+        if differs(key, _groups(runs, keys).values()):  # regrouped after each added key, so
+            keys.append(key)  # a key that moves with an added one adds no column
+    return keys
+
+
+def differs(key: str, groups) -> bool:
+    """Whether `key` has more than one value among the runs of one of `groups` (of runs)."""
+    return any(len({run.value(key) for run in group}) > 1 for group in groups)
+
+
+def _groups(runs: list[Run], keys: list[str]) -> dict[tuple, list[Run]]:
+    groups: dict[tuple, list[Run]] = {}
+    for run in runs:
+        groups.setdefault(tuple(run.value(k) for k in keys), []).append(run)
+    return groups
+
+
+def check_keys(keys: list[str], runs: list[Run], option: str = "--by") -> None:
     for key in keys:
         if all(run.value(key) is None for run in runs):
             raise ZooError(
-                f"unknown --by key {key!r}: no run has it as a config choice, "
+                f"unknown {option} key {key!r}: no run has it as a config choice, "
                 f"override or config value; available: "
                 f"{', '.join(available_keys(runs))}."
             )
@@ -130,12 +154,9 @@ def select_metrics(patterns: list[str], runs: list[Run]) -> list[str]:
 def aggregate(
     runs: list[Run], keys: list[str], metrics: list[str], maximize=(), minimize=()
 ) -> Table:
-    groups: dict[tuple, list[Run]] = {}
-    for run in runs:
-        groups.setdefault(tuple(run.value(k) for k in keys), []).append(run)
     rows = [
         _row(values, members, metrics)
-        for values, members in sorted(groups.items(), key=lambda kv: _sort_key(kv[0]))
+        for values, members in sorted(_groups(runs, keys).items(), key=lambda kv: _sort_key(kv[0]))
     ]
     datasets: dict[tuple, list[int]] = {}  # best is marked among rows of one dataset only
     for i, row in enumerate(rows):
@@ -184,11 +205,12 @@ def _mean_of(runs: list[Run], field: str) -> float | None:
 
 def _best(rows: list[Row], members: list[int], metric: str, way: str) -> set[int]:
     """Of the rows `members`, those holding the best finite mean; nothing to mark with fewer
-    than two rows to compare."""
+    than two rows to compare. A row holding a smoke run (zoo.smoke) is never the best."""
     means = {
         i: rows[i].stats[metric].mean
         for i in members
         if rows[i].stats[metric] is not None and math.isfinite(rows[i].stats[metric].mean)
+        and not any(run.smoke for run in rows[i].runs)
     }
     if len(means) < 2:
         return set()

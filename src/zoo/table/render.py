@@ -182,9 +182,16 @@ def _rich_escape(text: str) -> str:
 
 
 def notes(sweep: Sweep, table: Table | None) -> list[str]:
-    """Failed, interrupted, NaN and unreadable runs, one per line, then a one-line footer
-    with the counts."""
+    """What a row pools, then failed, interrupted, NaN and unreadable runs, one per line, then
+    a one-line footer with the counts."""
     lines = [FOOTNOTE] if table and table.pvalues else []
+    if table and table.split:
+        lines.append(f"Rows are also split by {', '.join(table.split)}: runs of one --by group "
+                     "differ there, and a row only averages runs that differ in the seed "
+                     "(--pool KEY averages over a key too).")
+    if table and table.pooled:
+        lines.append(f"Rows average runs that differ in {', '.join(table.pooled)} (--pool), "
+                     "as well as in the seed.")
     for title, runs in (("Failed runs", sweep.failed), ("Interrupted runs", sweep.interrupted)):
         if runs:
             lines.append(f"{title} ({len(runs)}):")
@@ -198,12 +205,12 @@ def notes(sweep: Sweep, table: Table | None) -> list[str]:
     if sweep.unreadable:
         lines.append(f"Unreadable metrics.json ({len(sweep.unreadable)}):")
         lines += [f"- {path}: {_one_line(why)}" for path, why in sweep.unreadable]
-    repeated = [row for row in table.rows if row.repeated_seeds] if table else []
+    repeated = [row for row in table.rows if row.repeated_seeds(table.pooled)] if table else []
     if repeated:
         lines.append("Rows with a seed run more than once (each run counts in n):")
         for row in repeated:
             label = ", ".join(f"{k}={v}" for k, v in zip(table.keys, row.values, strict=True))
-            seeds = ", ".join(map(str, row.repeated_seeds))
+            seeds = ", ".join(map(str, row.repeated_seeds(table.pooled)))
             lines.append(f"- {label or 'all runs'}: seed {seeds}")
     rows = f" in {_count(len(table.rows), 'row')}" if table else ""
     footer = [
@@ -215,6 +222,9 @@ def notes(sweep: Sweep, table: Table | None) -> list[str]:
         footer.append(f"{len(sweep.interrupted)} interrupted")
     if sweep.smoke:
         footer.append(f"{_count(len(sweep.smoke), 'smoke run')} left out (--include-smoke)")
+    smoke = [run for row in table.rows for run in row.runs if run.smoke] if table else []
+    if smoke:
+        footer.append(f"{_count(len(smoke), 'smoke run')} included (never marked best)")
     if sweep.unreadable:
         footer.append(f"{len(sweep.unreadable)} unreadable")
     return [*lines, "; ".join(footer) + "."]

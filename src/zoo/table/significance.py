@@ -40,9 +40,19 @@ def welch_p(a: list[float], b: list[float]) -> float | None:
 
 
 def welch_against_best(table: Table) -> Table:
-    """`table` with `pvalues` filled and `best` kept only where it is distinguishable."""
+    """`table` with `pvalues` filled and `best` kept only where it is distinguishable; a table
+    of one row has nothing to compare (a ZooError says so)."""
+    if len(table.rows) < 2:
+        runs = f"{table.rows[0].n} run{'s' * (table.rows[0].n > 1)}" if table.rows else "no run"
+        raise ZooError(
+            f"--significance compares a table's rows, and this one has a single row ({runs} of "
+            "one configuration): nothing to compare; drop --significance, or add the runs of "
+            "another configuration (or --by a key whose values differ)."
+        )
     pvalues, best = {}, {}
     for metric, tops in table.best.items():
+        if not tops:  # no two rows of one dataset to compare
+            continue
         top = min(tops)
         ref = _values(table.rows[top], metric)
         found = {

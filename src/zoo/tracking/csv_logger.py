@@ -4,6 +4,9 @@ Lightning's CSVLogger deletes an existing `metrics.csv` when it starts; a resume
 (`zoo-train ckpt_path=RUN`) writes into the same folder, so its rows are appended instead.
 A resumed run trains the epoch it was interrupted in again, so a row it logs again (the same
 epoch, step and metrics) replaces the earlier session's: no (epoch, step) row is doubled.
+
+The evaluations after training (`zoo.training.train` validates and tests the best checkpoint)
+are no training epoch: their rows have no epoch or step and carry `after_training=1`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pytorch_lightning.loggers.logger import rank_zero_experiment
 from zoo.atomic_file import write_atomically
 
 PLACE = ("epoch", "step")
+AFTER_TRAINING = "after_training"  # the column that marks the evaluations after training
 
 
 def _whole(value) -> str:
@@ -31,6 +35,13 @@ def row_key(row: dict) -> tuple:
 
 
 class _AppendingWriter(ExperimentWriter):
+    after_training = False
+
+    def log_metrics(self, metrics_dict: dict, step: int | None = None) -> None:
+        super().log_metrics(metrics_dict, step)
+        if self.after_training:  # Lightning gives the epoch and step that training ended at
+            self.metrics[-1].update({"epoch": None, "step": None, AFTER_TRAINING: 1})
+
     def _check_log_dir_exists(self) -> None:  # called by the writer's constructor
         self._earlier: set[tuple] = set()  # the row keys of earlier sessions
         if self._fs.isfile(self.metrics_file_path):
@@ -66,3 +77,7 @@ class ResumableCSVLogger(CSVLogger):
             self._fs.makedirs(self.root_dir, exist_ok=True)
             self._experiment = _AppendingWriter(log_dir=self.log_dir)
         return self._experiment
+
+    def after_training(self) -> None:
+        """Mark the rows logged from now on as evaluations after training."""
+        self.experiment.after_training = True

@@ -21,7 +21,7 @@ URL = "https://raw.githubusercontent.com/jbrownlee/Datasets/master/airline-passe
 
 class Airline(CsvSequences):
     FIXED = {"format": "series", "columns": [1], "target_column": 1, "delimiter": None,
-             "header": "auto", "stride": 1}
+             "header": "auto", "stride": 1, "multiline": False, "quoting": "minimal"}
 
     @cached_property
     def split_paths(self) -> dict[str, Path]:

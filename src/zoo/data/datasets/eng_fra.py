@@ -6,11 +6,15 @@ punctuation off (`normalize`), keep pairs whose sides have at most `max_len` wor
 in words at either `level`; the tutorial's MAX_LENGTH = 10, "fewer than 10", is `max_len: 9`)
 and whose English side starts with one of `prefixes` ("i am ", "he is", ...). The English
 side is the source unless `swap_columns: true` (the tutorial translates French to English).
-Vocabularies are built on the training split (`min_freq`); the target ends with <eos>.
+These filters choose the corpus before it is cut into train/val/test (a log line counts
+the pairs they keep), so every split, test included, is a sample of the same prepared corpus
+and keeps all its pairs; the target as written in the file (accents, case) is what sacreBLEU
+scores. Vocabularies are built on the training split (`min_freq`); the target ends with <eos>.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from functools import cached_property
@@ -28,6 +32,7 @@ URL = "https://www.manythings.org/anki/fra-eng.zip"  # updated over time: no fix
 LEVELS = ("word", "char")
 PUNCTUATION = re.compile(r"([.!?])")
 NOT_LETTERS = re.compile(r"[^a-zA-Z.!?]+")
+log = logging.getLogger(__name__)
 
 
 def normalize(text: str) -> str:
@@ -79,13 +84,14 @@ def short(text: str, max_len: int | None) -> bool:
 def filtered(pairs, clean, max_len: int | None, prefixes: tuple[str, ...] | None):
     """The tutorial's filterPair on cleaned pairs: both sides at most `max_len` words
     (its MAX_LENGTH minus one), English starting with one of `prefixes` (None keeps every
-    pair). English is cleaned and tested first, so most French sentences are never cleaned."""
-    for eng, fra in pairs:
-        eng = clean(eng)
+    pair). English is cleaned and tested first, so most French sentences are never cleaned.
+    Yields (cleaned English, cleaned French, the pair as read)."""
+    for raw in pairs:
+        eng = clean(raw[0])
         if short(eng, max_len) and (not prefixes or eng.startswith(prefixes)):
-            fra = clean(fra)
+            fra = clean(raw[1])
             if short(fra, max_len):
-                yield eng, fra
+                yield eng, fra, raw
 
 
 class EngFra(ParallelText):
@@ -108,16 +114,23 @@ class EngFra(ParallelText):
             )
         prefixes = tuple(opts["prefixes"]) if opts["prefixes"] else None
         clean = normalize if opts["normalize"] else str.strip
-        pairs = list(filtered(read_pairs(path), clean, token_limit(opts["max_len"]), prefixes))
-        if opts["swap_columns"]:
-            pairs = [(f, e) for e, f in pairs]
+        read = read_pairs(path)
+        pairs = list(filtered(read, clean, token_limit(opts["max_len"]), prefixes))
         if not pairs:
             raise ZooError(
                 "data=eng_fra: the train split is empty; loosen data.max_len/data.prefixes or "
                 "give more pairs."
             )
+        log.info("data=eng_fra: the corpus is the %d of %d pairs within data.max_len and "
+                 "data.prefixes; train, val and test are cut from them", len(pairs), len(read))
         tokens = str.split if level == "word" else list
-        return [(tokens(s), tokens(t)) for s, t in pairs]
+        if opts["swap_columns"]:
+            return [(tokens(f), tokens(e), raw[0].strip()) for e, f, raw in pairs]
+        return [(tokens(e), tokens(f), raw[1].strip()) for e, f, raw in pairs]
+
+    def training_pairs(self, pairs: list, opts) -> list:
+        """All of them: `max_len` has chosen the corpus before the cut (`read_examples`)."""
+        return pairs
 
     def tokenization(self, opts) -> Tokenization:
         return Tokenization(opts["level"], normalize="eng_fra" if opts["normalize"] else None)

@@ -9,6 +9,10 @@ Python's `csv` module does the quoting; this adds what the datamodules share:
   need one; with columns given by index the first row is a header only when it does not
   parse like the rows below it: no number in it, and text in a column where most of the
   rows below hold numbers;
+- quotes (`data.quoting`): `minimal`, read strictly, so a quote that closes before the end
+  of its field or is never closed is refused; or `none`, quotes as plain characters;
+- a quoted field over several lines only with `data.multiline: true` (else every such field
+  is named by its lines: a stray quote swallowing rows is silent otherwise);
 - columns named or indexed, numbers that fit float32;
 - errors naming the file and line (the lines, when a quoted field runs over several), and,
   for a row with too few fields, the delimiter and header choice it was read with.
@@ -30,6 +34,11 @@ from zoo.errors import ZooError
 TAB_SUFFIXES = (".tsv", ".tab")
 SNIFFED = ",\t;|"
 SAMPLE_LINES = 50  # what the header rule and the sniffer look at
+QUOTING = {"minimal": csv.QUOTE_MINIMAL, "none": csv.QUOTE_NONE}  # data.quoting
+QUOTE_ADVICE = (
+    "if quotes are plain characters in this file, set data.quoting=none; else close the "
+    'quote where its field ends, and double a quote that is part of the text ("")'
+)
 FLOAT32_MAX = float(torch.finfo(torch.float32).max)
 
 
@@ -62,6 +71,7 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (first line number, fields), blank rows left out
     how: str  # the delimiter and header choice it was read with, for messages
     ends: dict[int, int]  # first -> last line of a row that a quoted field spreads over
+    delimiter: str
 
     def column(self, key, option: str) -> int:
         """The 0-based index of column `key` (a header name or an index, negative from the end)."""
@@ -102,13 +112,28 @@ class Table:
             'quote, or double a quote that is part of the text ("").'
         )
 
-    def too_few(self, line: int, problem: str) -> ZooError:
-        """A row with too few fields, saying how the file was read and how to change it."""
+    def too_few(self, line: int, problem: str, fields: list[str]) -> ZooError:
+        """A row with too few fields, saying how the file was read and how to change it: the
+        delimiter to set when the row holds another one, else the options that change it."""
+        found = [d for d in SNIFFED if d != self.delimiter and any(d in f for f in fields)]
+        if found:
+            shown = "a tab" if found[0] == "\t" else repr(found[0])
+            return self.bad_row(
+                line,
+                f"{problem}; it was read with {self.how}, but the row holds {shown}: if that "
+                f"separates its fields, set {delimiter_override(found[0])}",
+            )
         return self.bad_row(
             line,
             f"{problem}; it was read with {self.how}: if that is wrong, set "
             "data.delimiter=<one character, or tab> or data.header=true|false",
         )
+
+
+def delimiter_override(delimiter: str) -> str:
+    """The command-line override that sets `delimiter`, as typed in a shell: Hydra's grammar
+    takes `;` and `,` only quoted, and the shell keeps the quotes inside single quotes."""
+    return "data.delimiter=tab" if delimiter == "\t" else f"'data.delimiter=\"{delimiter}\"'"
 
 
 def delimiter_of(path: Path, text: str, delimiter) -> tuple[str, str]:
@@ -148,12 +173,17 @@ def header_of(rows: list[tuple[int, list[str]]], header, columns) -> tuple[bool,
     return False, "data.header=auto, as the first row parses like the others"
 
 
-def read_table(path: Path, delimiter=None, header="auto", columns=()) -> Table:
+def read_table(path: Path, delimiter=None, header="auto", columns=(), multiline=False,
+               quoting="minimal") -> Table:
     """Every non-blank row of a delimited file. `columns` are the keys the caller will look
-    up (header names or indices), for the header rule."""
+    up (header names or indices), for the header rule. A quoted field over several lines is
+    refused unless `multiline`; `quoting="none"` reads quotes as plain characters."""
+    if quoting not in QUOTING:
+        raise ZooError(f"data.quoting={quoting!r} must be one of {', '.join(QUOTING)}.")
     text = read_text(path)
     delimiter, chosen = delimiter_of(path, text, delimiter)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True,
+                        quoting=QUOTING[quoting])
     rows, ends, last = [], {}, 0
     try:
         for fields in reader:
@@ -163,13 +193,13 @@ def read_table(path: Path, delimiter=None, header="auto", columns=()) -> Table:
                 rows.append((last + 1, fields))
             last = reader.line_num
     except csv.Error as exc:
-        raise bad_line(path, reader.line_num, f"is not valid delimited text ({exc})") from None
-    if rows and rows[-1][0] in ends and _unclosed(text, rows[-1][0], delimiter):
-        start = rows[-1][0]
+        raise _quote_error(path, last + 1, reader.line_num, exc) from None
+    if ends and not multiline:
+        spans = [f"{a}-{b}" for a, b in ends.items()]
+        others = f" (as do those at lines {_listed(spans[1:])})" if len(spans) > 1 else ""
         raise ZooError(
-            f"{path}, lines {start}-{ends[start]}: a quoted field opened on line {start} is "
-            "never closed and swallows every line after it; close the quote, or double a quote "
-            'that is part of the text ("").'
+            f"{path}, lines {spans[0]}: a quoted field runs over several lines{others}; if "
+            f"fields of this file may span lines, set data.multiline=true, else {QUOTE_ADVICE}."
         )
     if not rows:
         raise ZooError(f"{path} holds no rows; check data.path.")
@@ -180,19 +210,29 @@ def read_table(path: Path, delimiter=None, header="auto", columns=()) -> Table:
     shown = "tab" if delimiter == "\t" else repr(delimiter)
     first = "a header" if has_header else "data, not a header"
     how = f"delimiter {shown} ({chosen}) and the first row as {first} ({why})"
-    return Table(path, names, rows, how, ends)
+    return Table(path, names, rows, how, ends, delimiter)
 
 
-def _unclosed(text: str, line: int, delimiter: str) -> bool:
-    """Whether the row from `line` on ends inside a quoted field (which the lenient reader
-    accepts)."""
-    tail = "\n".join(text.split("\n")[line - 1 :])
-    try:
-        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
-            pass
-    except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False
+def _listed(spans: list[str], most: int = 5) -> str:
+    more = f" and {len(spans) - most} more" if len(spans) > most else ""
+    return ", ".join(spans[:most]) + more
+
+
+def _quote_error(path: Path, start: int, line: int, exc: csv.Error) -> ZooError:
+    """The strict reader's error for the row from line `start`, stopped at `line`."""
+    span = f"lines {start}-{line}" if line > start else f"line {line}"
+    if "unexpected end of data" in str(exc):
+        return ZooError(
+            f"{path}, {span}: a quoted field opened on line {start} is never closed and "
+            f"swallows every line after it; {QUOTE_ADVICE}."
+        )
+    if "expected after" in str(exc):
+        opened = f"opened on line {start} closes on line {line}" if line > start else "closes"
+        return ZooError(
+            f"{path}, {span}: a quoted field {opened} with more text after its closing quote; "
+            f"{QUOTE_ADVICE}."
+        )
+    return bad_line(path, line, f"is not valid delimited text ({exc})")
 
 
 def number(table: Table, line: int, field: str, column: int, what: str) -> float:

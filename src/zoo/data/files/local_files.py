@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,11 +36,27 @@ def source_paths(name: str, path) -> dict[str, Path]:
     else:
         paths = {"all": Path(str(path)).expanduser()}
     for p in paths.values():
-        if not p.exists():
-            raise ZooError(
-                f"data.path: {p} does not exist; point data.path at your {name} file or folder."
-            )
+        missing = _missing(p)
+        if missing:
+            raise ZooError(f"data.path: {p} {missing}; point data.path at your {name} file or "
+                           "folder.")
     return paths
+
+
+def _missing(path: Path) -> str | None:
+    """Why `path` cannot be opened (None when it can): it does not exist, a link on it leads
+    nowhere or in a loop, or the system refuses to look (`Path.exists` says False to all)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        return "does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "leads into a loop of symbolic links, so no file or folder is behind it"
+        return f"cannot be read ({exc.strerror})"
+    return None
 
 
 def plural(n: int, word: str) -> str:

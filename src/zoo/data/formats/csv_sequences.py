@@ -86,13 +86,21 @@ def read_rows(table: Table, label_column, features_per_step: int, target: str) -
                 line,
                 f"has {plural(len(fields), 'field')}, too few to hold "
                 f"data.label_column={label_column} and a value",
+                fields,
             )
         label = fields[index].strip()
         cells = [(c, f) for c, f in enumerate(fields) if c != index]
         while cells and not cells[-1][1].strip():  # blank cells after a shorter sequence
             cells.pop()
         values = [number(table, line, f, c, "every column but the label") for c, f in cells]
-        if not values or len(values) % features_per_step:
+        if not values:
+            raise table.too_few(
+                line,
+                f"has {plural(len(fields), 'field')}, which data.label_column={label_column} "
+                "takes as the label, and no values",
+                fields,
+            )
+        if len(values) % features_per_step:
             raise table.bad_row(
                 line,
                 f"has {plural(len(values), 'value')}, which do not split into "
@@ -126,6 +134,7 @@ def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, tor
                 line,
                 f"has {plural(len(fields), 'field')}, but data.columns and data.target_column "
                 f"need {need}",
+                fields,
             )
         features.append([number(table, line, fields[c], c, "data.columns") for c in picked])
         values.append(number(table, line, fields[target], target, "data.target_column"))
@@ -158,7 +167,8 @@ class CsvSequences(FileDataModule):
         for split, path in self.split_paths.items():
             files = files_in(path, SUFFIXES) if path.is_dir() else [path]
             tables[split] = [
-                read_table(f, opts["delimiter"], opts["header"], columns)
+                read_table(f, opts["delimiter"], opts["header"], columns, opts["multiline"],
+                           opts["quoting"])
                 for f in files
             ]
         return tables
@@ -266,11 +276,17 @@ class CsvSequences(FileDataModule):
         data = {}
         for split, (xs, ys) in collected.items():
             if not sum(map(len, xs)):
+                rows = sum(b - a for _, _, s, a, b in segments if s == split)
+                more = (  # train: what val and test leave; val and test: their own sizes
+                    "hold out fewer rows (data.val_size, data.test_size)"
+                    if split == "train"
+                    else f"give the {split} split more rows (data.{split}_size)"
+                )
                 raise ZooError(
-                    f"data={self.dataset_name}: the {split} part of the series is too short for "
-                    f"one window of look_back={look_back} and horizon={horizon}; lower "
-                    f"data.look_back or data.horizon, or give the {split} split more rows "
-                    f"(data.{split}_size)."
+                    f"data={self.dataset_name}: the {split} part of the series has "
+                    f"{plural(rows, 'row')}, too few for one window of look_back={look_back} "
+                    f"and horizon={horizon}; lower "
+                    f"data.look_back or data.horizon, or {more}."
                 )
             data[split] = TensorSequences(torch.cat(xs), torch.cat(ys))
         spec = Spec(

@@ -13,7 +13,9 @@ skipped; the input is FORM and the tag is UPOS unless `tag_column` names another
 `format: two_column` -- `token<TAB>tag` per line, sentences separated by blank lines.
 
 Token vocabulary from the training split only (`max_size`, `min_freq`, `lowercase`); the tag
-set from every split, most frequent first, kept in `Spec.target_vocab`. Seeded split by
+set from every split, most frequent first, kept in `Spec.target_vocab`. Each split also keeps
+its tokens' ids among every training token before that cut (`x_words`), on which the
+most-frequent-tag baseline is fitted, as the standard figure is. Seeded split by
 sentence unless separate files are given. Parsed by hand (a few lines) so that every error
 names the file and line.
 """
@@ -27,7 +29,7 @@ from zoo.data.batches import TensorSequences
 from zoo.data.files.local_files import files_in, plural
 from zoo.data.files.text_file import bad_line, numbered_lines
 from zoo.data.padding import padded
-from zoo.data.preprocess.vocab import Vocabulary
+from zoo.data.preprocess.vocab import UNK, Vocabulary
 from zoo.data.split import assign_splits
 from zoo.errors import ZooError
 from zoo.spec import Layout, Spec, Tokenization
@@ -92,6 +94,8 @@ def read_sentences(path: Path, fmt: str, tag_column) -> list[tuple[list[str], li
 
 
 class Tagging(FileDataModule):
+    cache_revision = 1  # 1: x_words, the tokens before the vocabulary cut (the baseline's)
+
     @classmethod
     def layout(cls, cfg) -> Layout:
         return LAYOUT
@@ -126,12 +130,15 @@ class Tagging(FileDataModule):
             max_size=opts["max_size"],
             min_freq=opts["min_freq"],
         )
+        words = Vocabulary.build((t for t, _ in splits["train"]), specials=(UNK,))  # no cut
         tagset = Vocabulary.build((tags for s in splits.values() for _, tags in s), specials=())
         data = {}
         for split, sentences in splits.items():
             x, x_len = padded([vocab.encode(tokens) for tokens, _ in sentences])
+            x_words, _ = padded([words.encode(tokens) for tokens, _ in sentences])
             y, _ = padded([tagset.encode(tags) for _, tags in sentences])
-            data[split] = TensorSequences(x, y, x_len=x_len, y_len=x_len)  # y_len trims y
+            data[split] = TensorSequences(x, y, x_len=x_len, y_len=x_len,  # y_len trims y
+                                          x_words=x_words)
         spec = Spec(
             LAYOUT,
             "tokens",

@@ -10,7 +10,7 @@
 
   with `text_column` and `label_column` given as header names or 0-based indices (the
   delimiter and header are found as `csv_table` says, unless `delimiter`/`header` are set;
-  quoted fields may span lines);
+  quoted fields may span lines with `multiline: true`);
 - a folder with one sub-folder per class, each file one example (`reviews/pos/001.txt`);
   files beside the sub-folders are ignored;
 - a folder of one `<class>.txt` file per class and no sub-folders, one example a line
@@ -54,7 +54,8 @@ TASKS = {"classify": Layout("sequence", "single"), "generate": Layout("single", 
 def read_csv_examples(path, options) -> list[tuple[str, str, str]]:
     """(text, label, where) for every row of a CSV/TSV file."""
     keys = options["text_column"], options["label_column"]
-    table = read_table(path, options["delimiter"], options["header"], keys)
+    table = read_table(path, options["delimiter"], options["header"], keys,
+                       options["multiline"], options["quoting"])
     text = table.column(keys[0], "text_column")
     label = table.column(keys[1], "label_column")
     examples = []
@@ -64,6 +65,7 @@ def read_csv_examples(path, options) -> list[tuple[str, str, str]]:
                 line,
                 f"has {plural(len(fields), 'field')}, too few for the text column "
                 f"{table.name(text)} and the label column {table.name(label)}",
+                fields,
             )
         if not fields[label].strip():
             raise table.bad_row(line, f"has an empty label in column {table.name(label)}")

@@ -53,6 +53,9 @@ class TextLM(FileDataModule):
         for split, path in self.split_paths.items():
             files = files_in(path) if path.is_dir() else [path]
             parts[split] = tokens_of("\n".join(read_text(f) for f in files))
+            if not parts[split]:
+                raise ZooError(f"data.path: {path} holds no text (no {level} tokens); point "
+                               "data.path at a text file that is not empty.")
         test_on_val = self.test_on_val and "test" not in parts and not opts["test_size"]
         splits = assign_splits(
             self.dataset_name,
@@ -67,7 +70,7 @@ class TextLM(FileDataModule):
                 raise ZooError(
                     f"data={self.dataset_name}: the {split} text has "
                     f"{plural(len(tokens), 'token')}, too few for one step; give more text or a "
-                    "larger data.val_size/data.test_size."
+                    f"{'smaller' if split == 'train' else 'larger'} data.val_size/data.test_size."
                 )
         vocab = Vocabulary.build(
             parts.values() if self.vocab_from_all else [splits["train"]],

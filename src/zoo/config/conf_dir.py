@@ -1,13 +1,12 @@
 """Where the `conf/` tree is: inside an installed wheel (zoo/conf) or the source checkout.
 
-Importing this module also stores zoo's schemas in Hydra's ConfigStore, which the tree names.
+Importing it (as any module of zoo.config) stores the schemas the tree names in Hydra's
+ConfigStore.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import zoo.config  # noqa: F401  (the schemas conf/ composes onto)
 
 _HERE = Path(__file__).resolve()
 
