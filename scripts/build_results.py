@@ -9,7 +9,7 @@ results/<preset>/row.yaml gives the row's place (`order`), what the source repor
 and a `target` metric and value to reach), the metrics to show, the exact command, and a
 `note`; results/<preset>/<job>/ holds each run's metrics.json, composed config, overrides,
 CSV log and train.log (no checkpoints). Every number in the document is read from those
-records through zoo.table, the code of zoo-table, so the document and the records cannot
+records through zoo.report, the code of zoo-table, so the document and the records cannot
 drift.
 """
 
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import yaml
 
-from zoo.table import collect
-from zoo.table.build import tabulate
-from zoo.table.direction import direction
-from zoo.table.render import decimals, to_markdown
+from zoo.report.collect import collect
+from zoo.report.render import decimals, to_markdown
+from zoo.report.table import tabulate
+from zoo.task.direction import direction
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "results"

@@ -13,8 +13,8 @@ import torch
 from hydra.utils import instantiate
 
 import zoo
-from zoo.inference.codec import TextCodec
-from zoo.task import target_sequences
+from zoo.data.preprocess.codec import TextCodec
+from zoo.task.module import target_sequences
 
 
 def main(run_dir: str, out: str, n: int = 8, *overrides: str) -> None:

@@ -66,10 +66,10 @@ def datamodule(option, /, **options):
 
 def train_quick(overrides: list[str], output_dir: Path):
     """Train in-process with the library entry point; returns (metrics, params)."""
-    from zoo.training import train
+    from zoo.run.train import train_and_test
 
     cfg = compose_train(QUICK + overrides, output_dir)
-    return train(cfg, output_dir)
+    return train_and_test(cfg, output_dir)
 
 
 def cli(command: str) -> str:

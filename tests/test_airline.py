@@ -11,8 +11,8 @@ from zoo.data.datasets.airline import URL, Airline
 from zoo.data.formats.csv_sequences import target_offsets
 from zoo.data.preprocess.windows import windows
 from zoo.errors import ZooError
-from zoo.objective import Objective
 from zoo.spec import Layout, Scaling, Spec
+from zoo.task.objective import Objective
 
 VALUES = [112 + 3 * i + (i % 12) for i in range(48)]
 

@@ -10,9 +10,9 @@ import pytest
 import torch
 from conftest import train_quick
 
-from zoo.baselines import Baseline, not_better
 from zoo.data.batches import TensorSequences
 from zoo.spec import Layout, Scaling, Spec
+from zoo.task.baselines import Baseline, not_better
 
 TINY = ["data.n_train=64", "data.T=10", "cell.hidden_size=8", "trainer.max_epochs=1"]
 

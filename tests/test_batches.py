@@ -99,7 +99,7 @@ def test_test_is_val_compares_the_examples():
 def test_identical_val_and_test_are_evaluated_once(tmp_path, monkeypatch):
     from conftest import compose_train
 
-    from zoo.training import train
+    from zoo.run.train import train_and_test
 
     root = tmp_path / "reviews"
     for split in ("train", "test"):
@@ -114,6 +114,6 @@ def test_identical_val_and_test_are_evaluated_once(tmp_path, monkeypatch):
                          "trainer.max_epochs=1", "cell.hidden_size=4",
                          "topology.embedding_dim=4", "trainer=cpu"], tmp_path)
     record = {}
-    metrics, _ = train(cfg, tmp_path, record)
+    metrics, _ = train_and_test(cfg, tmp_path, record)
     assert record["test_is_val"] is True and not tested
     assert metrics["test/acc"] == metrics["val/acc"] and metrics["test/loss"] == metrics["val/loss"]

@@ -9,10 +9,10 @@ import pytest
 import torch
 from conftest import QUICK, compose_train, train_quick
 
-from zoo.best_metric import choose_best_metric
 from zoo.errors import ZooError
+from zoo.run.train import train_and_test
 from zoo.spec import Layout, Spec
-from zoo.training import train
+from zoo.task.best_metric import choose_best_metric
 
 TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10"]
 VALUES = Spec(Layout("sequence", "single"), "features", 2, "value", 1)
@@ -57,7 +57,7 @@ def test_a_classifier_keeps_its_most_accurate_epoch_and_says_so(tmp_path, caplog
                                         "trainer.max_epochs=2"], tmp_path)
     record: dict = {}
     with caplog.at_level(logging.INFO, logger="zoo"):
-        train(cfg, tmp_path, record)
+        train_and_test(cfg, tmp_path, record)
     assert record["optimized_metric"] == "val/acc" and record["optimized_mode"] == "max"
     assert "best checkpoint: the highest val/acc" in caplog.text
     [best] = (tmp_path / "checkpoints").glob("best-*.ckpt")

@@ -9,11 +9,11 @@ from conftest import compose_train, datamodule, train_quick
 from sacrebleu.metrics import BLEU
 from test_byo_parallel_text import write_pairs
 
-from zoo.bleu import CorpusBleu, StandardBleu, detokenize
-from zoo.composition import check_composition
 from zoo.data.padding import utf8_rows
 from zoo.errors import ZooError
-from zoo.task import target_sequences
+from zoo.run.validate import check_composition
+from zoo.task.bleu import CorpusBleu, StandardBleu, detokenize
+from zoo.task.module import target_sequences
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

@@ -10,8 +10,8 @@ import pytest
 import torch
 from conftest import compose_train, datamodule, train_quick
 
-from zoo.composition import check_composition
 from zoo.errors import ZooError
+from zoo.run.validate import check_composition
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

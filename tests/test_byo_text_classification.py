@@ -7,8 +7,8 @@ import random
 import pytest
 from conftest import compose_train, datamodule, train_quick
 
-from zoo.composition import check_composition
 from zoo.errors import ZooError
+from zoo.run.validate import check_composition
 from zoo.spec import Layout
 
 pytestmark = pytest.mark.usefixtures("one_thread")

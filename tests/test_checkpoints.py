@@ -9,16 +9,12 @@ import sys
 import pytest
 import torch
 from conftest import compose_train, run_cli, train_quick
-from hydra.utils import get_class
-from omegaconf import OmegaConf
 
 from zoo.atomic_file import AtomicCheckpointIO, write_atomically
-from zoo.checkpoints import CONFIG_KEY, LoadedRun, load_run
-from zoo.config.check import moved, translate_moved
-from zoo.config.data import DATA_SCHEMAS
 from zoo.errors import ZooError
-from zoo.run_record import write_record
-from zoo.training import build_trainer, train
+from zoo.run.checkpoints import load_run
+from zoo.run.record import write_record
+from zoo.run.train import build_trainer, train_and_test
 
 TINY = ["data.T=6", "data.n_train=32", "data.n_val=16", "data.n_test=16", "cell.hidden_size=8",
         "trainer.max_epochs=1"]
@@ -72,7 +68,7 @@ def test_zoo_train_reads_a_bad_checkpoint_as_zoo_eval_does(kind, tmp_path, real_
         load_run(path)
     cfg = compose_train(["logger=none", *TINY, f"ckpt_path={path}"], tmp_path / "out")
     with pytest.raises(ZooError) as by_train:
-        train(cfg, tmp_path / "out")
+        train_and_test(cfg, tmp_path / "out")
     assert str(by_train.value) == str(by_eval.value)
     assert MESSAGES[kind] in str(by_eval.value)
     assert not (tmp_path / "payload_ran").exists()
@@ -116,77 +112,3 @@ def test_metrics_json_is_written_atomically(tmp_path, monkeypatch):
     with pytest.raises(SystemExit):
         write_record(tmp_path / "metrics.json", status="failed")
     assert '"ok"' in (tmp_path / "metrics.json").read_text()
-
-
-# saved data configs of runs recorded before the data options were renamed, and what they read
-# as now (eng_fra's max_length kept "fewer than N" words, max_len keeps "at most N")
-OLD_DATA = {
-    "eng_fra": ({"max_length": 10, "reverse": True, "val_fraction": 0.1, "test_fraction": 0.1},
-                {"max_len": 9, "swap_columns": True, "val_size": 0.1, "test_size": 0.1}),
-    "airline": ({"scaling": "standard", "val_fraction": 0.165, "test_fraction": 0.165,
-                 "target": "many_to_many"},
-                {"scale": "standard", "val_size": 0.165, "test_size": 0.165, "aligned": True}),
-    "mnist": ({"val_split": 5000}, {"val_size": 5000}),
-    "addition": ({"reverse": True}, {"reverse": True}),  # addition's reverse keeps its name
-    "names": ({"val_fraction": 0.2, "test_fraction": 0.1}, {"val_size": 0.2, "test_size": 0.1}),
-    # keys csv and text_classification gained since: the values those runs were read with
-    "csv": ({"val_fraction": 0.2}, {"val_size": 0.2, "multiline": True, "quoting": "minimal"}),
-    "text_classification": ({"val_fraction": 0.2}, {"val_size": 0.2, "task": "classify",
-                                                    "stratify": False, "multiline": True,
-                                                    "quoting": "minimal"}),
-}
-# the flat module path of each (zoo.data.<module>.<Class>) before zoo.data was cut into parts
-MODULES = {"eng_fra": "eng_fra.EngFra", "airline": "airline.Airline", "mnist": "mnist.Mnist",
-           "addition": "addition.Addition", "names": "names.Names",
-           "csv": "csv_sequences.CsvSequences",
-           "text_classification": "text_classification.TextClassification"}
-
-
-def _old_config(name: str) -> dict:
-    data = {"_target_": f"zoo.data.{MODULES[name]}", "name": name, "seed": "${seed}",
-            **OLD_DATA[name][0]}
-    return {"seed": 3, "paths": {"output_dir": "elsewhere"}, "data": data}
-
-
-@pytest.mark.parametrize("name", sorted(OLD_DATA))
-@pytest.mark.parametrize("where", ["run folder", "checkpoint"])
-def test_a_run_recorded_before_the_renames_loads_in_todays_spelling(tmp_path, name, where):
-    run = tmp_path / "run"
-    (run / ".hydra").mkdir(parents=True)
-    if where == "run folder":
-        OmegaConf.save(OmegaConf.create(_old_config(name)), run / ".hydra" / "config.yaml")
-        loaded = LoadedRun(None, run / "checkpoints" / "last.ckpt", run, {})
-    else:
-        loaded = LoadedRun(None, tmp_path / "lone.ckpt", None, {CONFIG_KEY: _old_config(name)})
-    data = loaded.config().data
-    old, new = OLD_DATA[name]
-    assert {k: data[k] for k in new} == new
-    assert not (set(old) - set(new)) & set(data)
-    assert data.seed == 3  # the rest as it was, resolved
-    assert data._target_ == DATA_SCHEMAS[name]._target_  # its module's path since the move
-    assert get_class(data._target_).__name__ == MODULES[name].rpartition(".")[2]
-
-
-@pytest.mark.parametrize("name", sorted(DATA_SCHEMAS))
-def test_every_datamodule_is_found_by_its_path_before_the_move(name):
-    target = DATA_SCHEMAS[name]._target_
-    module, _, cls = target.rpartition(".")
-    before = f"zoo.data.{module.rpartition('.')[2]}.{cls}"
-    assert before != target and moved(before) == target
-    assert get_class(target).__module__ == module and moved(target) == target
-    data = OmegaConf.create({"_target_": before, "name": name})
-    assert translate_moved(data) == before and data._target_ == target
-
-
-def test_an_old_target_given_as_an_override_is_read_at_its_new_path(tmp_path):
-    loaded = LoadedRun(None, tmp_path / "lone.ckpt", None, {CONFIG_KEY: _old_config("names")})
-    data = loaded.config(["data._target_=zoo.data.mnist.FashionMnist"]).data
-    assert data._target_ == "zoo.data.datasets.mnist.FashionMnist"
-
-
-def test_an_old_name_in_the_overrides_of_an_old_run_names_its_new_spelling(tmp_path):
-    loaded = LoadedRun(None, tmp_path / "lone.ckpt", None, {CONFIG_KEY: _old_config("eng_fra")})
-    assert loaded.config(["data.val_size=0.2"]).data.val_size == 0.2
-    with pytest.raises(ZooError, match=r"^data\.max_length was renamed data\.max_len \(.*\); "
-                                       r"write data\.max_len=11\.$"):
-        loaded.config(["data.max_length=12"])

@@ -1,4 +1,4 @@
-"""Values that cannot train are one sentence before training starts (zoo.composition), not a
+"""Values that cannot train are one sentence before training starts (zoo.run.validate), not a
 Lightning or torch traceback, or an endless run."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import compose_train
 
-from zoo.composition import check_composition
 from zoo.errors import ZooError
+from zoo.run.validate import check_composition
 
 
 @pytest.mark.parametrize("overrides, message", [

@@ -9,7 +9,7 @@ import pytest
 from conftest import compose_train, train_quick
 from pytorch_lightning.callbacks import EarlyStopping
 
-from zoo.training import build_trainer
+from zoo.run.train import build_trainer
 
 DEBUG = {
     "fdr": {"fast_dev_run": True},

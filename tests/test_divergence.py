@@ -11,9 +11,9 @@ import torch
 from conftest import compose_train, read_metrics, run_cli, train_quick
 from hydra.utils import instantiate
 
-from zoo.callbacks.divergence import DivergenceGuard
 from zoo.errors import ZooError
-from zoo.training import build_task
+from zoo.run.callbacks.divergence import DivergenceGuard
+from zoo.run.train import build_task
 
 TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10"]
 

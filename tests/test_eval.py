@@ -10,12 +10,11 @@ import sys
 import pytest
 import torch
 from conftest import read_metrics, run_cli, train_quick
-from omegaconf import OmegaConf
 
-from zoo.checkpoints import CONFIG_KEY, load_run
 from zoo.cli import eval as eval_cli
 from zoo.errors import ZooError
-from zoo.inference.evaluation import evaluate
+from zoo.run.checkpoints import CONFIG_KEY, load_run
+from zoo.run.evaluate import evaluate
 
 SMALL = [
     "data.T=8",
@@ -115,43 +114,6 @@ def test_a_checkpoint_carries_the_runs_config_and_evaluates_on_its_own(tmp_path)
     assert path == tmp_path / "eval_metrics_test.json"
     assert "test/exact_match" in metrics
     assert metrics == pytest.approx(_split(trained, "test"), abs=1e-6)
-
-
-def _before_the_renames(data: dict) -> dict:
-    """An eng_fra data config as zoo recorded it before its options were renamed."""
-    old = {k: v for k, v in data.items() if k not in ("max_len", "swap_columns", "val_size",
-                                                      "test_size")}
-    return {**old, "max_length": None if data["max_len"] is None else data["max_len"] + 1,
-            "reverse": data["swap_columns"], "val_fraction": data["val_size"],
-            "test_fraction": data["test_size"]}
-
-
-def test_a_run_recorded_before_the_renames_evaluates_as_it_did(tmp_path):
-    """Old names (max_length, reverse, val_fraction, test_fraction) in a run folder's
-    .hydra/config.yaml or a checkpoint's config read in today's spelling: the same pairs,
-    split and scores."""
-    (tmp_path / "fra.txt").write_text("\n".join(f"{e}\t{f}" for e, f in PAIRS * 5) + "\n")
-    overrides = ["data=eng_fra", f"data.root={tmp_path / 'fra.txt'}", "data.prefixes=null",
-                 "data.max_len=4", "data.swap_columns=true", "data.val_size=4",
-                 "data.test_size=0.2", "topology=seq2seq", "trainer.max_epochs=1",
-                 "cell.hidden_size=16"]
-    trained, _ = train_quick(overrides, tmp_path / "run")
-    ckpt = next((tmp_path / "run" / "checkpoints").glob("best-*.ckpt"))
-    checkpoint = torch.load(ckpt, weights_only=True)
-    checkpoint[CONFIG_KEY]["data"] = _before_the_renames(checkpoint[CONFIG_KEY]["data"])
-    assert checkpoint[CONFIG_KEY]["data"]["max_length"] == 5
-    torch.save(checkpoint, tmp_path / "old.ckpt")  # outside any run folder
-    old_run = tmp_path / "old_run"
-    (old_run / "checkpoints").mkdir(parents=True)
-    shutil.copy(ckpt, old_run / "checkpoints" / ckpt.name)
-    (old_run / ".hydra").mkdir()
-    OmegaConf.save(OmegaConf.create(checkpoint[CONFIG_KEY]), old_run / ".hydra" / "config.yaml")
-    expected = _split(trained, "test")
-    for old in (tmp_path / "old.ckpt", old_run):
-        metrics, _ = evaluate(old)
-        assert metrics == pytest.approx(expected, abs=1e-6), old
-    with pytest.raises(ZooError, match="data.reverse was renamed data.swap_columns"):
-        evaluate(old_run, overrides=["data.reverse=false"])
 
 
 def test_a_damaged_checkpoint_is_one_sentence(run, tmp_path, monkeypatch, capsys):

@@ -16,7 +16,7 @@ from conftest import compose_train, train_quick
 from zoo.callbacks.gradient_flow import InputGradients
 from zoo.data.synthetic.adding import adding_problem
 from zoo.spec import Layout, Spec
-from zoo.tbptt import windows
+from zoo.task.tbptt import windows
 from zoo.topologies import build_model
 
 ADDING = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import read_metrics, run_cli
 
-from zoo.threads import available_cores
+from zoo.run.threads import available_cores
 
 TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10",
         "trainer.max_epochs=1", "cell.hidden_size=8", "logger=none",

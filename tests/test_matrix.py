@@ -10,9 +10,9 @@ import torch
 from conftest import compose_train, run_cli, train_quick
 from hydra.utils import instantiate
 
-from zoo.composition import check_composition
 from zoo.errors import ZooError
-from zoo.training import build_task
+from zoo.run.train import build_task
+from zoo.run.validate import check_composition
 
 CELLS = ("rnn", "rnn_relu", "irnn", "lstm", "gru")
 # each topology with its synthetic data, made tiny

@@ -7,9 +7,9 @@ import zipfile
 import pytest
 from conftest import compose_train, datamodule, train_quick
 
-from zoo.composition import check_composition
 from zoo.data.datasets.names import URL
 from zoo.errors import ZooError
+from zoo.run.validate import check_composition
 from zoo.spec import Layout
 
 NAMES = {

@@ -9,8 +9,9 @@ import pytest
 from test_table import write_run
 
 from zoo.cli.plot import main
-from zoo.plot.figure import sweep_figure
-from zoo.table import aggregate, collect
+from zoo.report.collect import collect
+from zoo.report.figure import sweep_figure
+from zoo.report.group import aggregate
 
 pytest.importorskip("matplotlib")
 

@@ -12,13 +12,13 @@ import pytest
 import torch
 from conftest import compose_train, run_cli, train_quick
 
-from zoo.checkpoints import CONFIG_KEY, load_run
 from zoo.cli import predict as predict_cli
+from zoo.data.preprocess.codec import TextCodec
 from zoo.errors import ZooError
-from zoo.inference.codec import TextCodec
 from zoo.inference.prediction import predict, read_inputs
+from zoo.run.checkpoints import CONFIG_KEY, load_run
+from zoo.run.train import build_task
 from zoo.spec import Layout, Scaling, Spec, Tokenization
-from zoo.training import build_task
 
 TINY = ["trainer.max_epochs=1", "cell.hidden_size=16", "topology.embedding_dim=8"]
 RUSSIAN = ["Ivanov", "Petrov", "Smirnov", "Volkov", "Sokolov", "Popov", "Lebedev", "Kozlov"]

@@ -12,9 +12,9 @@ import torch
 from conftest import SHARED_DATA, compose_train, train_quick
 from omegaconf import OmegaConf
 
-from zoo.composition import check_composition
 from zoo.config.conf_dir import config_dir
 from zoo.errors import ZooError
+from zoo.run.validate import check_composition
 
 PRESETS = Path(config_dir()) / "experiment"
 FASHION = Path("/usr/share/datasets/fashion-mnist")

@@ -16,9 +16,9 @@ import pytest
 import torch
 from conftest import cli, cli_env, read_metrics, run_cli, train_quick
 
-from zoo.callbacks.rng_state import rng_states, set_rng_states
 from zoo.errors import ZooError
-from zoo.resume import readable_checkpoint, resume_args
+from zoo.run.callbacks.rng_state import rng_states, set_rng_states
+from zoo.run.resume import readable_checkpoint, resume_args
 from zoo.tracking.csv_logger import ResumableCSVLogger
 
 SMALL = [
@@ -60,31 +60,6 @@ def test_a_run_folder_is_continued_with_its_own_overrides(run_folder):
         "trainer.max_epochs=1",
         *tail,
     ]
-
-
-def test_a_run_recorded_before_the_renames_resumes_in_todays_spelling(run_folder):
-    """Its recorded overrides name data options since renamed; its saved config says which
-    data (eng_fra: max_length "fewer than N" is max_len N-1; reverse is swap_columns)."""
-    (run_folder / ".hydra" / "overrides.yaml").write_text(
-        "- data=eng_fra\n- data.max_length=12\n- data.reverse=true\n- data.val_fraction=0.2\n"
-        "- +data.test_fraction=50\n- cell=gru\n")
-    (run_folder / ".hydra" / "config.yaml").write_text(
-        "data:\n  _target_: zoo.data.eng_fra.EngFra\n  name: eng_fra\n  max_length: 12\n")
-    last, run = run_folder.resolve() / "checkpoints" / "last.ckpt", run_folder.resolve()
-    assert resume_args([f"ckpt_path={run_folder}", "data.val_size=0.2"]) == [
-        "data=eng_fra",
-        "data.max_len=11",
-        "data.swap_columns=true",
-        "+data.test_size=50",
-        "cell=gru",
-        "data.val_size=0.2",  # restated in today's spelling: the same data, not a new run
-        f"ckpt_path={last}",
-        f"hydra.run.dir={run}",
-    ]
-    (run_folder / ".hydra" / "config.yaml").write_text(
-        "data:\n  _target_: zoo.data.addition.Addition\n  name: addition\n  reverse: true\n")
-    (run_folder / ".hydra" / "overrides.yaml").write_text("- data=addition\n- data.reverse=false\n")
-    assert resume_args([f"ckpt_path={run_folder}"])[:2] == ["data=addition", "data.reverse=false"]
 
 
 def test_what_resumes_nothing_is_left_alone(run_folder):

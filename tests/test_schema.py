@@ -10,11 +10,10 @@ import pytest
 from conftest import run_cli
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
-from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
-from zoo.cli.errors import explain
-from zoo.config.check import HELD_OUT, RENAMED, check_config
+from zoo.cli.user_errors import explain
+from zoo.config.check import check_config
 from zoo.config.conf_dir import config_dir
 
 CONF = Path(config_dir())
@@ -150,31 +149,6 @@ def test_an_untyped_data_yaml_is_checked_against_its_targets_schema(conf_copy):
     assert "data.T" in compose_error(conf_copy, ["data=plain"])
 
 
-def test_a_users_own_yaml_naming_a_datamodule_by_its_old_path_keeps_working(conf_copy, caplog):
-    """Before zoo.data was cut into parts its modules lay flat (zoo.data.adding): a data YAML
-    written then is read with the new path (MOVED), with a warning that names it."""
-    plain = "_target_: zoo.data.adding.Adding\nname: plain\nT: 10\nn_train: 8\nn_val: 8\n" \
-            "n_test: 8\nbatch_size: 4\nseed: 0\n"
-    (conf_copy / "data" / "plain.yaml").write_text(plain)
-    (conf_copy / "data" / "typed.yaml").write_text(
-        "defaults:\n  - /schema/data/names@_here_\n  - _self_\n_target_: zoo.data.names.Names\n"
-        "val_fraction: 0.3\n")
-    assert compose_error(conf_copy, ["data=plain"]) == ""
-    assert compose_error(conf_copy, ["data=plain", "+data.n_trian=3"]).startswith(
-        "data.n_trian is not a key of data (AddingData)")  # still typed by its target's schema
-    assert compose_error(conf_copy, ["data=typed"]).startswith(
-        "data.val_fraction was renamed data.val_size")
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(conf_copy), version_base="1.3"):
-        cfg = compose(config_name="train", overrides=["data=plain"])
-    OmegaConf.update(cfg, "paths.output_dir", "/tmp", force_add=True)
-    check_config(cfg)
-    assert cfg.data._target_ == "zoo.data.synthetic.adding.Adding"
-    assert "data._target_=zoo.data.adding.Adding moved to zoo.data.synthetic.adding.Adding" \
-        in caplog.text
-    assert type(instantiate(cfg.data)).__module__ == "zoo.data.synthetic.adding"
-
-
 def test_every_knob_that_changes_results_is_in_the_composed_config():
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
@@ -184,59 +158,15 @@ def test_every_knob_that_changes_results_is_in_the_composed_config():
         assert OmegaConf.select(cfg, key, default="absent") != "absent", key
 
 
-# an old value per renamed option, and what the sentence tells the user to write instead
-OLD_VALUES = {"val_fraction": (0.2, "0.2"), "test_fraction": (0.2, "0.2"),
-              "val_split": (100, "100"), "max_length": (10, "9"), "reverse": ("true", "true"),
-              "scaling": ("standard", "standard"), "target": ("many_to_many", "true")}
-OLD_NAMES = [(entry, option) for entry in RENAMED for option in entry.data]
-
-
-def test_every_renamed_option_has_an_old_value_here():
-    assert {entry.old for entry in RENAMED} == set(OLD_VALUES)
-
-
-@pytest.mark.parametrize(("entry", "option"), OLD_NAMES,
-                         ids=[f"{o}.{e.old}" for e, o in OLD_NAMES])
-def test_an_old_option_name_fails_naming_its_new_spelling(entry, option):
-    given, written = OLD_VALUES[entry.old]
-    expected = (f"data.{entry.old} was renamed data.{entry.new} ({entry.means}); "
-                f"write data.{entry.new}={written}.")
-    assert compose_error(CONF, [f"data={option}", f"data.{entry.old}={given}"]) == expected
-    assert compose_error(CONF, [f"data={option}", f"+data.{entry.old}={given}"]) == expected
-    assert compose_error(CONF, [f"data={option}", f"data.{entry.new}={written}"]) == ""
-
-
-def test_the_renamed_sentence_reads_as_the_readme_says():
-    assert compose_error(CONF, ["data=names", "data.val_fraction=0.2"]) == (
-        "data.val_fraction was renamed data.val_size (a count, or a fraction below 1); "
-        "write data.val_size=0.2.")
-    assert compose_error(CONF, ["data=eng_fra", "data.max_length=10"]).endswith(
-        "write data.max_len=9.")
-
-
-def test_zoo_train_prints_the_renamed_sentence_and_exits_2(tmp_path):
-    proc = run_cli("zoo-train", "data=names", "data.val_fraction=0.2", cwd=tmp_path, check=False)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == (
-        "error: data.val_fraction was renamed data.val_size (a count, or a fraction below 1); "
-        "write data.val_size=0.2.")
-
-
-def test_an_old_name_in_a_users_own_yaml_names_its_new_spelling(conf_copy):
-    (conf_copy / "data" / "mine.yaml").write_text(
-        "defaults:\n  - /schema/data/names@_here_\n  - _self_\nval_fraction: 0.3\n")
-    assert compose_error(conf_copy, ["data=mine"]).startswith(
-        "data.val_fraction was renamed data.val_size (a count, or a fraction below 1)")
-    (conf_copy / "data" / "plain.yaml").write_text(
-        "_target_: zoo.data.datasets.airline.Airline\nname: plain\nscaling: standard\n")
-    assert compose_error(conf_copy, ["data=plain"]).endswith("write data.scale=standard.")
-
-
-def test_a_name_renamed_for_one_dataset_keeps_its_meaning_elsewhere():
+def test_a_key_of_one_data_option_is_no_key_of_another():
     assert compose_error(CONF, ["data=addition", "data.reverse=false"]) == ""
     assert "is not a key of data (ParallelTextData)" in compose_error(
         CONF, ["data=parallel_text", "data.reverse=true"])
     assert "did you mean scale?" in compose_error(CONF, ["data=csv", "data.scaling=minmax"])
+
+
+HELD_OUT = ("names", "shakespeare", "eng_fra", "airline", "csv", "text_classification",
+            "tagging", "parallel_text", "text_lm")  # the options that cut val and test parts
 
 
 @pytest.mark.parametrize("size", ["data.val_size=200", "data.test_size=200"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from test_table import read_csv, table, write_run
 
-from zoo.table.significance import welch_p
+from zoo.report.significance import welch_p
 
 pytest.importorskip("scipy")
 

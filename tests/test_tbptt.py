@@ -9,10 +9,10 @@ import pytest
 import torch
 from conftest import compose_train, train_quick
 
-from zoo.composition import check_composition
 from zoo.errors import ZooError
+from zoo.run.validate import check_composition
 from zoo.spec import Layout, Spec
-from zoo.tbptt import windows
+from zoo.task.tbptt import windows
 from zoo.topologies import build_model
 
 MANY = ["data=copy_memory", "topology=many_to_many"]

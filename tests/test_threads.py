@@ -1,11 +1,11 @@
-"""The thread budget of a job under each launcher (zoo.threads)."""
+"""The thread budget of a job under each launcher (zoo.run.threads)."""
 
 from __future__ import annotations
 
 import pytest
 
 from zoo.errors import ZooError
-from zoo.threads import choose_threads
+from zoo.run.threads import choose_threads
 
 BASIC = {"_target_": "hydra._internal.core_plugins.basic_launcher.BasicLauncher"}
 JOBLIB = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"

@@ -11,7 +11,7 @@ from hydra.utils import instantiate
 
 from zoo.callbacks.epoch_lines import EpochLines
 from zoo.callbacks.progress_bar import RichProgressBar
-from zoo.training import build_task
+from zoo.run.train import build_task
 
 
 class Losses(pl.Callback):

@@ -9,10 +9,6 @@ API = ("compose", "train", "load", "table")
 
 
 def __getattr__(name: str):
-    if name == "table":  # the zoo.table package, callable as zoo.api.table
-        import zoo.table
-
-        return zoo.table
     if name in API:
         import zoo.api
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from zoo.legacy_spec import upgrade
-
 InputKind = Literal["tokens", "features", "label"]
 TargetKind = Literal["class", "value", "tokens"]
 
@@ -33,7 +31,7 @@ class Layout:
 @dataclass(frozen=True)
 class Tokenization:
     """How text became tokens. `normalize`: the name of a normaliser applied first
-    (`zoo.inference.codec.NORMALIZERS`); inputs only: `max_len` keeps the first n tokens,
+    (`zoo.data.preprocess.codec.NORMALIZERS`); inputs only: `max_len` keeps the first n tokens,
     `reverse` feeds them back to front (as the addition task feeds its query)."""
 
     level: Literal["char", "word"]
@@ -87,8 +85,7 @@ class Spec:
 
     @classmethod
     def from_dict(cls, d: dict) -> Spec:
-        """Also reads a Spec written before these fields, with its settings in `extra`."""
-        d = upgrade(d) if "extra" in d else dict(d)
+        d = dict(d)
         d["layout"] = Layout(**d["layout"])
         for key, kind in TYPED.items():
             if d.get(key) is not None:

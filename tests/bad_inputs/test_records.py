@@ -17,12 +17,12 @@ from conftest import QUICK, compose_train
 from test_table import read_csv, write_run
 
 import zoo
-from zoo.inference.evaluation import evaluate
-from zoo.plot.curves import logged
-from zoo.smoke import smoke_reason
-from zoo.table import collect
+from zoo.report.collect import collect
+from zoo.report.curves import logged
+from zoo.run.evaluate import evaluate
+from zoo.run.smoke import smoke_reason
+from zoo.run.train import train_and_test
 from zoo.tracking import ResumableCSVLogger
-from zoo.training import train
 
 from .conftest import run_in_process, says
 
@@ -173,7 +173,7 @@ def best_before_last(tmp_path_factory):
         "data=copy_memory", "topology=many_to_many", "topology.embedding_dim=8",
         "logger=csv", "trainer.max_epochs=3", "+callbacks.model_checkpoint.every_n_epochs=2",
     ], folder)
-    train(cfg, folder)
+    train_and_test(cfg, folder)
     assert [p.name for p in (folder / "checkpoints").glob("best-*")] == ["best-epoch001.ckpt"]
     return folder
 

@@ -12,13 +12,13 @@ import pytest
 from conftest import QUICK, compose_train, datamodule, train_quick
 from sacrebleu.metrics import BLEU
 
-from zoo.baselines import Baseline
-from zoo.bleu import CorpusBleu, StandardBleu
 from zoo.data.batches import TensorSequences
 from zoo.data.padding import utf8_texts
-from zoo.inference.evaluation import evaluate
-from zoo.table.direction import direction
-from zoo.training import train
+from zoo.run.evaluate import evaluate
+from zoo.run.train import train_and_test
+from zoo.task.baselines import Baseline
+from zoo.task.bleu import CorpusBleu, StandardBleu
+from zoo.task.direction import direction
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -99,7 +99,7 @@ def test_every_test_pair_is_scored_and_sacrebleu_is_recorded_with_its_signature(
         "topology=seq2seq", "cell=gru", "cell.hidden_size=8", "topology.embedding_dim=8",
         "trainer.max_epochs=1", "bleu=true", "bleu_beam=1"], tmp_path)
     record: dict = {}
-    metrics, _ = train(cfg, tmp_path, record)
+    metrics, _ = train_and_test(cfg, tmp_path, record)
     assert 0 <= metrics["test/sacrebleu"] <= 100 and "test/bleu" in metrics
     assert sorted(scored["sacrebleu"]) == sorted(
         pair(d).split("\t")[1] for d in ["2 7", LONG, "8 8 1", "0"])
@@ -157,7 +157,7 @@ def test_the_tagging_baseline_is_fitted_on_the_words_as_read(tmp_path):
 
 
 def test_bleu_without_sacrebleu_is_one_sentence_before_any_data(refusal, monkeypatch, tmp_path):
-    monkeypatch.setattr("zoo.bleu.has_sacrebleu", lambda: False)
+    monkeypatch.setattr("zoo.task.bleu.has_sacrebleu", lambda: False)
     monkeypatch.chdir(tmp_path)
     sentence = refusal("zoo-train", "data=parallel_text", f"data.path={tmp_path}/none.tsv",
                        "topology=seq2seq", "bleu=true")

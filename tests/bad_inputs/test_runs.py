@@ -20,11 +20,11 @@ from conftest import read_metrics, run_cli
 from omegaconf import OmegaConf
 
 import zoo
-from zoo.callbacks.epoch_times import EpochTimes
 from zoo.errors import ZooError
-from zoo.resume import resume_args
-from zoo.run_lock import LOCK, run_lock
-from zoo.sweep_folder import refuse_another_sweep
+from zoo.run.callbacks.epoch_times import EpochTimes
+from zoo.run.lock import LOCK, run_lock
+from zoo.run.resume import resume_args
+from zoo.run.sweep_folder import refuse_another_sweep
 
 from .conftest import says
 
@@ -133,7 +133,7 @@ def test_the_lock_is_released_on_any_exit_and_stale_after_a_kill(refusal, tmp_pa
     assert not run.exists()  # made for the lock alone: removed again
     run.mkdir()
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import os, signal, sys; from pathlib import Path; from zoo.run_lock import run_lock\n"
+        "import os, signal, sys; from pathlib import Path; from zoo.run.lock import run_lock\n"
         f"with run_lock(Path({str(run)!r})):\n"
         "    print('held', flush=True); os.kill(os.getpid(), signal.SIGKILL)")],
         stdout=subprocess.PIPE, text=True)

@@ -16,8 +16,8 @@ import torch
 from omegaconf import OmegaConf
 
 import zoo
-from zoo.checkpoints import CONFIG_KEY
 from zoo.errors import ZooError
+from zoo.run.checkpoints import CONFIG_KEY
 
 from .conftest import says
 
@@ -184,3 +184,16 @@ def test_an_altered_model_config_is_one_sentence(trained, tmp_path, refusal, whe
     _tamper(ckpt, where, value)
     says(refusal("zoo-predict", f"ckpt_path={ckpt}", "input=0.5,1"), str(ckpt),
          "cannot rebuild|not a zoo checkpoint|hidden_size")
+
+
+def test_records_and_checkpoints_carry_the_schema_version_and_a_newer_one_is_refused(
+        trained, tmp_path, refusal):
+    from zoo.config.migrate import SCHEMA_VERSION
+
+    assert zoo.load(trained).record["schema_version"] == SCHEMA_VERSION
+    ckpt = Path(shutil.copy(_best(trained), tmp_path / "model.ckpt"))
+    assert torch.load(ckpt, weights_only=True)["hyper_parameters"]["schema_version"] == \
+        SCHEMA_VERSION
+    _tamper(ckpt, "hyper_parameters.schema_version", SCHEMA_VERSION + 1)
+    says(refusal("zoo-eval", f"ckpt_path={ckpt}"), "newer zoo",
+         f"schema_version {SCHEMA_VERSION + 1}")

@@ -10,8 +10,8 @@ from hydra.core.global_hydra import GlobalHydra
 
 from hydra_plugins.zoo_optuna_sweeper.sweeper import study_direction
 from zoo.cli.plugins import check_launcher
-from zoo.composition import check_composition
 from zoo.errors import ZooError
+from zoo.run.validate import check_composition
 
 from .conftest import says
 

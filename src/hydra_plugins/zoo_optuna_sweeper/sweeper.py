@@ -21,9 +21,9 @@ from omegaconf import OmegaConf
 from optuna.trial import TrialState
 
 from hydra_plugins.zoo_optuna_sweeper.search_space import search_space
-from zoo.best_metric import check_mode
 from zoo.errors import ZooError
-from zoo.table.direction import direction as metric_direction
+from zoo.task.best_metric import check_mode
+from zoo.task.direction import direction as metric_direction
 
 log = logging.getLogger(__name__)
 

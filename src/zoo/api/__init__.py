@@ -2,7 +2,7 @@
 sweep, on the same code as zoo-train, zoo-eval, zoo-sample, zoo-predict and zoo-table."""
 
 from zoo.api.jobs import compose, train
-from zoo.api.run import TrainedRun, load
 from zoo.api.sweeps import table
+from zoo.api.trained_run import TrainedRun, load
 
 __all__ = ["TrainedRun", "compose", "load", "table", "train"]

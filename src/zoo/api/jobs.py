@@ -15,13 +15,13 @@ from hydra.core.utils import run_job
 from hydra.types import HydraContext
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
-from zoo import training
-from zoo.api.run import TrainedRun
-from zoo.cli.run_entry import record_run
+from zoo.api.trained_run import TrainedRun
 from zoo.config.conf_dir import config_dir
 from zoo.errors import ZooError
-from zoo.resume import refuse_a_used_folder
-from zoo.run_lock import run_lock
+from zoo.run.entry import record_run
+from zoo.run.lock import run_lock
+from zoo.run.resume import refuse_a_used_folder
+from zoo.run.train import train_and_test
 
 
 def compose(*overrides: str) -> DictConfig:
@@ -55,7 +55,7 @@ def train(cfg: DictConfig, output_dir: str | Path | None = None) -> TrainedRun:
 
 
 def _work(task_cfg: DictConfig) -> Path:
-    _, failure = record_run(task_cfg, training.train)
+    _, failure = record_run(task_cfg, train_and_test)
     if failure is not None:
         raise failure
     return Path(HydraConfig.get().runtime.output_dir)

@@ -19,8 +19,8 @@ from pytorch_lightning import Callback, seed_everything
 from zoo.bench.compose import imdb_overrides, reviews, zoo_config
 from zoo.bench.steps import first_batches, optimizer_of, zoo_model_steps
 from zoo.bench.timing import interleaved, ratio, report
-from zoo.best_metric import choose_best_metric
-from zoo.training import build_task, build_trainer
+from zoo.run.train import build_task, build_trainer
+from zoo.task.best_metric import choose_best_metric
 
 SECTION = "1 framework tax"
 FIT_ONLY = ["trainer.max_epochs=1"]  # no validation: the monitored metric is missing (a warning)

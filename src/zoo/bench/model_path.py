@@ -12,7 +12,7 @@ from zoo.bench.compose import imdb_reviews
 from zoo.bench.padded_model import hand_steps, like_zoo, padded_to
 from zoo.bench.steps import first_batches, optimizer_of, real_tokens, zoo_model_steps
 from zoo.bench.timing import interleaved, ratio, report
-from zoo.training import build_task
+from zoo.run.train import build_task
 
 SECTION = "2 model path"
 MAXLEN = 200

@@ -16,7 +16,7 @@ from zoo.bench.padded_model import padded_to
 from zoo.bench.steps import first_batches, optimizer_of, real_tokens, zoo_model_steps
 from zoo.bench.timing import interleaved, median, ratio, report
 from zoo.cells import RecurrentStack
-from zoo.training import build_task
+from zoo.run.train import build_task
 
 SECTION = "3 variable length"
 MAXLEN = 500

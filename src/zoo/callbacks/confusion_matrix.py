@@ -11,7 +11,7 @@ import logging
 import pytorch_lightning as pl
 from torchmetrics.classification import MulticlassConfusionMatrix
 
-from zoo.callbacks.publish import publish_figure
+from zoo.tracking.publish import publish_figure
 
 log = logging.getLogger(__name__)
 

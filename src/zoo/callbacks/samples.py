@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 
-from zoo.callbacks.publish import publish_table
 from zoo.inference.sampling import can_sample, validation_samples
+from zoo.tracking.publish import publish_table
 
 COLUMNS = ["epoch", "input", "generated", "reference"]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sys
 
-from zoo.cli.errors import run_command
 from zoo.cli.options import parse_command, trusted
-from zoo.inference.evaluation import evaluate
+from zoo.cli.user_errors import run_command
+from zoo.run.evaluate import evaluate
 
 
 def _eval(argv: list[str]) -> None:

@@ -10,14 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from zoo.cli.errors import ArgumentParser, exit_status
+from zoo.cli.user_errors import ArgumentParser, exit_status
 from zoo.errors import ZooError
-from zoo.plot.curves import XS
-from zoo.plot.figure import pyplot, sweep_figure
-from zoo.table import collect
-from zoo.table.build import tabulate
-from zoo.table.group import available_metrics
-from zoo.table.render import notes
+from zoo.report.collect import collect
+from zoo.report.curves import XS
+from zoo.report.figure import pyplot, sweep_figure
+from zoo.report.group import available_metrics
+from zoo.report.render import notes
+from zoo.report.table import tabulate
 
 FORMATS = (".png", ".pdf", ".svg")
 
@@ -66,7 +66,7 @@ def final_metric(runs, chosen: str | None) -> str:
 
 def optimized_metric(run) -> str | None:
     """The metric that chose the run's best checkpoint: metrics.json's `optimized_metric`
-    (resolved from `auto` once the data was known, zoo.best_metric), else its config's."""
+    (resolved from `auto` once the data was known, zoo.task.best_metric), else its config's."""
     configured = run.record.get("optimized_metric") or run.value("optimized_metric")
     return None if configured == "auto" else configured  # unresolved: no record says which
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import sys
 
-from zoo.checkpoints import CONFIG_KEY, LoadedRun, load_run
-from zoo.cli.errors import run_command
 from zoo.cli.options import parse_command, trusted
+from zoo.cli.user_errors import run_command
 from zoo.config.check import check_option
 from zoo.errors import ZooError
 from zoo.inference.prediction import predict, read_inputs
+from zoo.run.checkpoints import CONFIG_KEY, LoadedRun, load_run
 
 FORMATS = ("text", "json")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sys
 
-from zoo.checkpoints import load_run
-from zoo.cli.errors import run_command
 from zoo.cli.options import parse_command, trusted
+from zoo.cli.user_errors import run_command
 from zoo.inference.sampling import check_sampling, sample_texts
+from zoo.run.checkpoints import load_run
 
 
 def _sample(argv: list[str]) -> None:

@@ -14,11 +14,11 @@ import argparse
 import math
 import sys
 
-from zoo.cli.errors import ArgumentParser, exit_status
-from zoo.table import collect
-from zoo.table.build import tabulate
-from zoo.table.direction import HIGHER, LOWER
-from zoo.table.render import notes, to_csv, to_latex, to_markdown, to_rich
+from zoo.cli.user_errors import ArgumentParser, exit_status
+from zoo.report.collect import collect
+from zoo.report.render import notes, to_csv, to_latex, to_markdown, to_rich
+from zoo.report.table import tabulate
+from zoo.task.direction import HIGHER, LOWER
 
 # the significant digits that tell any two float64 values apart (repr's round trip)
 MAX_DIGITS = math.ceil(sys.float_info.mant_dig * math.log10(2)) + 1

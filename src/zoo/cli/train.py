@@ -7,25 +7,25 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from zoo.cli.errors import user_errors
 from zoo.cli.listing import listing
 from zoo.cli.plugins import check_plugins
-from zoo.cli.run_entry import run_entry
+from zoo.cli.user_errors import user_errors
 from zoo.config.conf_dir import config_dir
-from zoo.resume import resume_args, run_folder
-from zoo.run_lock import run_lock
-from zoo.sweep_folder import refuse_another_sweep
-from zoo.training import train
+from zoo.run.entry import run_entry
+from zoo.run.lock import run_lock
+from zoo.run.resume import resume_args, run_folder
+from zoo.run.sweep_folder import refuse_another_sweep
+from zoo.run.train import train_and_test
 
 
 @hydra.main(version_base="1.3", config_path=config_dir(), config_name="train")
 def train_app(cfg: DictConfig) -> float | None:
-    return run_entry(cfg, train)
+    return run_entry(cfg, train_and_test)
 
 
 def main() -> None:
     """`--list` prints the options; `ckpt_path=RUN` continues that run in its own folder
-    (zoo.resume); then Hydra runs, holding the run folder's lock (zoo.run_lock)."""
+    (zoo.run.resume); then Hydra runs, holding the run folder's lock (zoo.run.lock)."""
     if "--list" in sys.argv[1:]:
         print(listing())
         return

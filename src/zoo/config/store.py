@@ -8,7 +8,7 @@ from hydra.core.config_store import ConfigStore
 
 from zoo.config.data import DATA_SCHEMAS
 from zoo.config.model import TOPOLOGY_SCHEMAS
-from zoo.config.run import OPTIMIZER_SCHEMAS, TrainConfig
+from zoo.config.training import OPTIMIZER_SCHEMAS, TrainConfig
 
 OPTION_SCHEMAS = {"data": DATA_SCHEMAS, "topology": TOPOLOGY_SCHEMAS,
                   "optimizer": OPTIMIZER_SCHEMAS}

@@ -25,9 +25,9 @@ class TensorSequences(Dataset):
     A target as long as the input with no `y_len` of its own is aligned with the input, so it
     is trimmed by `x_len`. Two optional extras are no model's input: `x_words`, each input
     token's id among the training split's tokens before the vocabulary cut (0: unseen in
-    training), on which the baselines are fitted (zoo.baselines); `y_text` and `y_text_len`,
+    training), on which the baselines are fitted (zoo.task.baselines); `y_text` and `y_text_len`,
     each target's reference text as UTF-8 bytes (`zoo.data.padding.utf8_rows`), which
-    sacreBLEU scores (zoo.bleu)."""
+    sacreBLEU scores (zoo.task.bleu)."""
 
     def __init__(self, x, y, x_len=None, y_len=None, x_words=None, y_text=None,
                  y_text_len=None):
@@ -110,7 +110,7 @@ class RankBatches(DistributedSampler):
     """Under DDP, rank r of W trains on batches r, r + W, ... of a shuffled batch sampler,
     and every rank on as many (the first batches again fill the last round, as Lightning's
     DistributedSampler pads). The shuffle draws from torch's generator, which every rank seeds
-    alike and a resumed run restores from its checkpoint (zoo.callbacks.rng_state), so the
+    alike and a resumed run restores from its checkpoint (zoo.run.callbacks.rng_state), so the
     ranks cut the same batches and a resumed run draws the uninterrupted run's.
 
     A DistributedSampler, so Lightning serves it as it is: its own wrapper would shuffle the

@@ -12,10 +12,10 @@ from pathlib import Path
 import torch
 from torch.nn.utils.rnn import pad_sequence
 
+from zoo.data.preprocess.codec import TextCodec
 from zoo.errors import ZooError
-from zoo.inference.codec import TextCodec
 from zoo.spec import Spec
-from zoo.task import SequenceTask
+from zoo.task.module import SequenceTask
 
 # what makes an input that names no file look like a path all the same
 FILE_SUFFIXES = (".txt", ".csv", ".tsv", ".json", ".jsonl", ".conll", ".conllu")

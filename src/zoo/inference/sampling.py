@@ -5,9 +5,10 @@
   optionally starting with a given prefix;
 - seq2seq turns a source text (the prompt) into a target text, e.g. a translation.
 
-`zoo-sample` prints them; the samples callback logs them during validation. Each topology
-that generates owns its `generate()`; whether a model can is asked of the model
-(`can_generate`, `continues_prompts()`).
+`zoo-sample` prints them; the samples callback logs them during validation. Every topology
+that generates speaks one protocol and `model.generate()` is its one driver
+(`zoo.topologies.generation`); whether a model can is asked of the model (`can_generate`,
+`continues_prompts()`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import torch
 from lightning_fabric.utilities.seed import max_seed_value, min_seed_value
 
 from zoo.config.check import check_option
+from zoo.data.preprocess.codec import TextCodec
 from zoo.errors import ZooError
-from zoo.inference.codec import TextCodec
 from zoo.spec import Spec
-from zoo.task import SequenceTask
+from zoo.task.module import SequenceTask
 
 
 def is_language_model(task: SequenceTask) -> bool:
@@ -89,7 +90,7 @@ def generate_after_prefix(
     top_k: int | None = None,
     generator: torch.Generator | None = None,
 ) -> list[list[int]]:
-    """A decoder topology's output that starts with `prefix` (the prefix not included)."""
+    """The model's output that starts with `prefix` (the prefix not included)."""
     return model.generate(batch, max_len, beam=beam, temperature=temperature, top_k=top_k,
                           greedy=temperature <= 0, generator=generator, prefix=prefix)
 
@@ -135,6 +136,7 @@ def sample_texts(
     generator = torch.Generator().manual_seed(int(seed))
     options = {"beam": beam, "temperature": temperature, "top_k": top_k, "generator": generator}
     target = TextCodec.for_target(spec)
+    prefix: list[int] = []  # output tokens given, not generated
     if is_language_model(task):
         codec = TextCodec.for_input(spec)
         ids = codec.encode(prompt) if prompt else _lm_start(spec, target)
@@ -142,24 +144,21 @@ def sample_texts(
             raise ZooError(f"prompt={prompt!r} holds no token of the model's vocabulary.")
         if prompt:
             codec.warn_if_unknown(ids, "the prompt")
-        found = model.generate({"x": torch.tensor([ids] * rows)}, max_len,
-                               greedy=temperature <= 0, **options)
-        return [target.decode(ids + seq) for seq in found]
-    if spec.layout.input == "single":  # a condition (one_to_many), not a source text
-        prefix = target.encode(prompt) if prompt else []
+        batch, shown = {"x": torch.tensor([ids] * rows)}, ids
+    elif spec.layout.input == "single":  # a condition (one_to_many), not a source text
+        prefix = shown = target.encode(prompt) if prompt else []
         target.warn_if_unknown(prefix, "the prompt")
         batch = {"x": condition_tensor(spec, condition, rows)}
-        found = generate_after_prefix(model, batch, prefix, max_len, **options)
-        return [target.decode(prefix + seq) for seq in found]
-    codec = TextCodec.for_input(spec)
-    source = codec.encode(prompt)
-    if not source:
-        raise ZooError('this model turns a source text into a target text; give prompt="...".')
-    codec.warn_if_unknown(source, "the prompt")
-    batch = {"x": torch.tensor([source] * rows), "x_len": torch.full((rows,), len(source))}
-    return [
-        target.decode(seq) for seq in generate_after_prefix(model, batch, [], max_len, **options)
-    ]
+    else:
+        codec = TextCodec.for_input(spec)
+        source = codec.encode(prompt)
+        if not source:
+            raise ZooError('this model turns a source text into a target text; give prompt="...".')
+        codec.warn_if_unknown(source, "the prompt")
+        batch = {"x": torch.tensor([source] * rows), "x_len": torch.full((rows,), len(source))}
+        shown = []
+    found = generate_after_prefix(model, batch, prefix, max_len, **options)
+    return [target.decode(shown + seq) for seq in found]  # with the prompt or prefix shown
 
 
 def describe_inputs(spec: Spec, batch: dict) -> list[str]:
@@ -194,29 +193,17 @@ def validation_samples(
     if is_language_model(task):
         if batch.get("x_len") is not None:  # a prompt of real tokens only
             prompt_len = min(prompt_len, int(batch["x_len"].min()))
-        x = batch["x"][:, :prompt_len]
-        found = task.model.generate(
-            {"x": x},
-            max_len,
-            generator=generator,
-            temperature=temperature,
-            greedy=temperature <= 0,
-        )
-        prompts = [target.decode(row.tolist()) for row in x]
         y = batch["y"][:, prompt_len - 1 : prompt_len - 1 + max_len]
         refs = [target.decode(row.tolist()) for row in y]
+        batch = {"x": batch["x"][:, :prompt_len]}
+        prompts = [target.decode(row.tolist()) for row in batch["x"]]
     else:
-        found = task.model.generate(
-            batch,
-            max_len=max_len,
-            temperature=temperature,
-            greedy=temperature <= 0,
-            generator=generator,
-        )
         prompts = describe_inputs(spec, batch)
         lengths = batch.get("y_len")
         refs = [
             target.decode(row[: int(lengths[i])].tolist() if lengths is not None else row.tolist())
             for i, row in enumerate(batch["y"])
         ]
+    found = task.model.generate(batch, max_len, temperature=temperature,
+                                greedy=temperature <= 0, generator=generator)
     return [(p, target.decode(seq), r) for p, seq, r in zip(prompts, found, refs, strict=True)]

@@ -2,6 +2,7 @@
 
 Shared by one-to-many (a condition fed at every step) and seq2seq (attention over the
 encoder). `forward` runs a whole teacher-forced sequence; `step` is one token, for generation.
+`DecoderTopology` is what both topologies share around it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from torch import nn
 
 from zoo.cells import build_stack
 from zoo.topologies.attention import Attention, check_attention
+from zoo.topologies.base import Topology
 from zoo.topologies.decoder_state import DecoderState
+from zoo.topologies.generation import Generating
 from zoo.topologies.layers import Head
 
 
@@ -74,3 +77,25 @@ def initial_rnn_state(bridge: nn.Module, summary: torch.Tensor, rnn) -> torch.Te
     """Map a (B, D) vector to the decoder's initial state (L, B, H); LSTM cells start at 0."""
     h = torch.tanh(bridge(summary)).view(summary.size(0), rnn.num_layers, rnn.hidden_size)
     return rnn.state_from(h.transpose(0, 1).contiguous())
+
+
+class DecoderTopology(Generating, Topology):
+    """Teacher-forced training and the generation protocol through `self.decoder`; a subclass
+    provides `self.spec`, `self.decoder` and `start(batch)`. Targets `batch["y"]` end with the
+    end token; the decoder reads them shifted right behind the begin token."""
+
+    can_generate = True
+
+    def forward(self, batch, state=None):
+        y_in = torch.cat([self.lead(batch), batch["y"][:, :-1]], 1)
+        return self.decoder(y_in, self.start(batch))[0], None
+
+    def lead(self, batch) -> torch.Tensor:
+        x = batch["x"]
+        return torch.full((x.size(0), 1), self.spec.bos_id, dtype=torch.long, device=x.device)
+
+    def read(self, tokens: torch.Tensor, state: DecoderState) -> DecoderState:
+        return self.decoder(tokens, state)[1]
+
+    def step(self, tokens: torch.Tensor, state: DecoderState):
+        return self.decoder.step(tokens, state)

@@ -1,8 +1,14 @@
-"""Teacher-forced training and generation for the decoder topologies (one-to-many, seq2seq).
+"""One generation protocol, spoken by the decoders (one_to_many, seq2seq) and the language
+model (many_to_many on causal token data), and its one driver:
 
-A subclass provides `self.spec`, `self.decoder` and `start(batch) -> DecoderState`.
-Targets `batch["y"]` end with the end token; the decoder input is them shifted right behind
-the begin token.
+- `start(batch) -> state`: the state before any token is read (a `DecoderState`);
+- `lead(batch) -> (B, P >= 1)`: the tokens every output follows: a decoder's begin token,
+  a language model's prompt;
+- `read(tokens (B, P), state) -> state`: tokens read at once;
+- `step(tokens (B,), state) -> (logits (B, V), state)`: one token read, the next predicted.
+
+`Generating.generate` reads the lead, then decodes greedily, by sampling or by beam search
+(`zoo.topologies.decoding`). A subclass provides `self.spec` and the four methods.
 """
 
 from __future__ import annotations
@@ -13,25 +19,19 @@ from zoo.topologies.decoding import beam_search, sample
 
 
 class Generating:
-    can_generate = True
-
-    def forward(self, batch, state=None):
-        y = batch["y"]
-        bos = torch.full_like(y[:, :1], self.spec.bos_id)
-        logits, _ = self.decoder(torch.cat([bos, y[:, :-1]], 1), self.start(batch))
-        return logits, None
-
+    @torch.no_grad()
     def generate(self, batch, max_len=50, beam=1, temperature=1.0, top_k=None, greedy=False,
                  generator=None, prefix=()) -> list[list[int]]:
         """Each input's output sequence, without the end token; with `prefix` (token ids),
         the output that starts with it (the prefix not included)."""
+        lead = self.lead(batch)
+        if prefix:
+            lead = torch.cat([lead, lead.new_tensor(prefix).expand(lead.size(0), -1)], 1)
         state = self.start(batch)
-        rows, device = batch["x"].size(0), batch["x"].device
-        tokens = [self.spec.bos_id, *prefix]
-        if len(tokens) > 1:
-            _, state = self.decoder(torch.tensor([tokens[:-1]] * rows, device=device), state)
-        first = torch.full((rows,), tokens[-1], dtype=torch.long, device=device)
+        if lead.size(1) > 1:
+            state = self.read(lead[:, :-1], state)
+        first, eos = lead[:, -1], self.spec.eos_id
         if beam > 1:
-            return beam_search(self.decoder.step, state, first, self.spec.eos_id, max_len, beam)
-        return sample(self.decoder.step, state, first, self.spec.eos_id, max_len,
-                      temperature=temperature, top_k=top_k, greedy=greedy, generator=generator)
+            return beam_search(self.step, state, first, eos, max_len, beam)
+        return sample(self.step, state, first, eos, max_len, temperature=temperature,
+                      top_k=top_k, greedy=greedy, generator=generator)

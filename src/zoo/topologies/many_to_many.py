@@ -1,18 +1,22 @@
 """Many-to-many, aligned: one output per input step (tagging, language modelling,
 per-step regression). For a causal target (language modelling) it must be unidirectional.
 
-On causal token data it is a language model: `generate` continues a prompt."""
+On causal token data it is a language model: it speaks the decoders' generation protocol
+(`zoo.topologies.generation`), its lead the prompt, so `generate` continues the prompt."""
 
 from __future__ import annotations
+
+import torch
 
 from zoo.cells import build_stack
 from zoo.errors import ZooError
 from zoo.topologies.base import Topology
+from zoo.topologies.decoder_state import DecoderState
+from zoo.topologies.generation import Generating
 from zoo.topologies.layers import InputLayer, build_head
-from zoo.topologies.lm_generation import continue_prompt
 
 
-class ManyToMany(Topology):
+class ManyToMany(Generating, Topology):
     name = "many_to_many"
     accepts = ("sequence", "aligned")
     about = "a sequence to one output per step"
@@ -50,14 +54,25 @@ class ManyToMany(Topology):
         return bool(spec.layout.causal and spec.input_kind == "tokens"
                     and spec.target_kind == "tokens")
 
-    def generate(self, batch, max_len=50, beam=1, temperature=1.0, top_k=None, greedy=False,
-                 generator=None) -> list[list[int]]:
+    def generate(self, batch, max_len=50, **options) -> list[list[int]]:
         """The tokens that follow each prompt `batch["x"]` (B, P >= 1), up to the end token."""
         if not self.continues_prompts():
             raise ZooError(
                 "topology=many_to_many generates only as a language model (token input, "
                 "next-token targets)."
             )
-        return continue_prompt(self, batch["x"], max_len, beam=beam, eos=self.spec.eos_id,
-                               temperature=temperature, top_k=top_k, greedy=greedy,
-                               generator=generator)
+        return super().generate(batch, max_len, **options)
+
+    def start(self, batch) -> DecoderState:
+        return DecoderState(None, stack=self.encoder)
+
+    def lead(self, batch) -> torch.Tensor:
+        return batch["x"]
+
+    def read(self, tokens: torch.Tensor, state: DecoderState) -> DecoderState:
+        _, rnn = self.encoder(self.input(tokens), None, state.rnn)
+        return DecoderState(rnn, stack=self.encoder)
+
+    def step(self, tokens: torch.Tensor, state: DecoderState):
+        logits, rnn = self({"x": tokens[:, None]}, state.rnn)
+        return logits[:, 0], DecoderState(rnn, stack=self.encoder)

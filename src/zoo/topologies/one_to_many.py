@@ -9,16 +9,14 @@ from __future__ import annotations
 from torch import nn
 
 from zoo.errors import ZooError
-from zoo.topologies.base import Topology
-from zoo.topologies.decoder import Decoder, initial_rnn_state
+from zoo.topologies.decoder import Decoder, DecoderTopology, initial_rnn_state
 from zoo.topologies.decoder_state import DecoderState
-from zoo.topologies.generation import Generating
 from zoo.topologies.layers import InputLayer
 
 CONDITIONING = ("init", "input", "both")
 
 
-class OneToMany(Generating, Topology):
+class OneToMany(DecoderTopology):
     name = "one_to_many"
     accepts = ("single", "sequence")
     about = "one class or vector to a sequence"

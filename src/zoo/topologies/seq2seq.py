@@ -12,16 +12,14 @@ from torch import nn
 
 from zoo.cells import build_stack
 from zoo.errors import ZooError
-from zoo.topologies.base import Topology
-from zoo.topologies.decoder import Decoder, initial_rnn_state
+from zoo.topologies.decoder import Decoder, DecoderTopology, initial_rnn_state
 from zoo.topologies.decoder_state import DecoderState
-from zoo.topologies.generation import Generating
 from zoo.topologies.layers import InputLayer, length_mask
 
 CONDITIONING = ("init", "input", "both")
 
 
-class Seq2Seq(Generating, Topology):
+class Seq2Seq(DecoderTopology):
     name = "seq2seq"
     accepts = ("sequence", "sequence")
     about = "a sequence to a sequence of another length"

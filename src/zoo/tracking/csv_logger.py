@@ -5,8 +5,8 @@ Lightning's CSVLogger deletes an existing `metrics.csv` when it starts; a resume
 A resumed run trains the epoch it was interrupted in again, so a row it logs again (the same
 epoch, step and metrics) replaces the earlier session's: no (epoch, step) row is doubled.
 
-The evaluations after training (`zoo.training.train` validates and tests the best checkpoint)
-are no training epoch: their rows have no epoch or step and carry `after_training=1`.
+The evaluations after training (`zoo.run.train.train_and_test` validates and tests the best
+checkpoint) are no training epoch: their rows have no epoch or step and carry `after_training=1`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ scores. Vocabularies are built on the training split (`min_freq`); the target en
 from __future__ import annotations
 
 import logging
-import re
 import zipfile
 from functools import cached_property
 from pathlib import Path
@@ -23,22 +22,14 @@ from pathlib import Path
 from zoo.data.files.seed_source import source_file
 from zoo.data.files.text_file import decode_text
 from zoo.data.formats.parallel_text import ParallelText
-from zoo.data.preprocess.ascii_fold import to_ascii
+from zoo.data.preprocess.normalize import eng_fra as normalize
 from zoo.data.preprocess.tokenize import token_limit
 from zoo.errors import ZooError
 from zoo.spec import Tokenization
 
 URL = "https://www.manythings.org/anki/fra-eng.zip"  # updated over time: no fixed checksum
 LEVELS = ("word", "char")
-PUNCTUATION = re.compile(r"([.!?])")
-NOT_LETTERS = re.compile(r"[^a-zA-Z.!?]+")
 log = logging.getLogger(__name__)
-
-
-def normalize(text: str) -> str:
-    """The tutorial's normalizeString: ASCII, lowercase, " ." / " !" / " ?", letters only."""
-    text = to_ascii(text.lower().strip())
-    return NOT_LETTERS.sub(" ", PUNCTUATION.sub(r" \1", text)).strip()
 
 
 def _lines(source: Path) -> tuple[str, list[str]]:

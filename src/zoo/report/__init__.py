@@ -1,0 +1,7 @@
+"""Tables and figures of many runs: `zoo-table`, `zoo-plot` and `zoo.table(...)`.
+
+collect (find and read run folders) -> keys (what a run was configured with) -> group (mean ±
+std over seeds per configuration, best per metric) -> render (md, csv, latex); table is the one
+path from a sweep and options to a grouped table. curves (each run's csv/metrics.csv) and flow
+(gradient_flow/step*.json) -> figure (learning curves, final metric per group, gradient flow).
+"""

@@ -1,0 +1,99 @@
+"""The zoo-plot figure, one panel each: learning curves (mean ± std band per group, x = epoch
+or step), the final metric per group (mean, error bar = std over its runs), and for
+gradient-flow runs ||dL/dx_t|| against t on a log scale. The best group (by the final metric's
+mean, as zoo-table marks it) is drawn bold and named "(best)"."""
+
+from __future__ import annotations
+
+from zoo.errors import ZooError
+from zoo.report.curves import band, logged
+from zoo.report.flow import has_flow, measurement, norms
+from zoo.report.rows import Row, Table
+
+
+def pyplot():
+    try:
+        import matplotlib
+    except ImportError:
+        raise ZooError("zoo-plot needs matplotlib; pip install 'zoo[plots]'.") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def label(table: Table, row: Row) -> str:
+    shown = [f"{k}={v}" for k, v in zip(table.keys, row.values, strict=True) if v is not None]
+    return ", ".join(shown) or "all runs"
+
+
+def sweep_figure(table: Table, curve: str, x: str = "epoch", step: int | None = None):
+    """(the figure, one line per gradient-flow group: its mean ratio ||dL/dx_1|| / ||dL/dx_T||).
+
+    `table` is aggregated over one metric, the final one; `curve` names the logged metric."""
+    plt = pyplot()
+    final = table.metrics[0]
+    best = table.best.get(final, set())
+    names = [label(table, row) + " (best)" * (i in best) for i, row in enumerate(table.rows)]
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    style = [
+        {"color": colors[i % len(colors)], "lw": 2.6 if i in best else 1.3}
+        for i in range(len(table.rows))
+    ]
+    curves = [[logged(run.folder, curve, x) for run in row.runs] for row in table.rows]
+    flows = [[measurement(r.folder, step) for r in row.runs if has_flow(r.folder)]
+             for row in table.rows]
+    panels = ["curves"] * any(any(c) for c in curves) + ["finals"] + ["flow"] * any(flows)
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.2), squeeze=False)
+    ax = dict(zip(panels, axes[0], strict=True))
+    _finals(ax["finals"], table, names, style, final)
+    if "curves" in ax:
+        _bands(ax["curves"], curves, names, style)
+        ax["curves"].set(xlabel=x, ylabel=curve, title=f"{curve} (mean ± std over runs)")
+    lines = []
+    if "flow" in ax:
+        series = [[norms(record) for record in group] for group in flows]
+        _bands(ax["flow"], series, names, style)
+        ax["flow"].set_yscale("log")
+        ax["flow"].set(xlabel="time step t", ylabel="||dL/dx_t||",
+                       title="gradient reaching step t (mean ± std)")
+        lines = [_ratio(name, group) for name, group in zip(names, flows, strict=True) if group]
+    fig.tight_layout()
+    return fig, lines
+
+
+def _bands(ax, groups: list[list[dict]], names: list[str], style: list[dict]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    for series, name, how in zip(groups, names, style, strict=True):
+        series = [s for s in series if s]
+        if not series:
+            continue
+        xs, mean, std = band(series)
+        ax.plot(xs, mean, label=f"{name} (n={len(series)})", **how)
+        low = [m - s for m, s in zip(mean, std, strict=True)]
+        high = [m + s for m, s in zip(mean, std, strict=True)]
+        ax.fill_between(xs, low, high, color=how["color"], alpha=0.2, lw=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
+
+
+def _finals(ax, table: Table, names: list[str], style: list[dict], metric: str) -> None:
+    for i, (row, how) in enumerate(zip(table.rows, style, strict=True)):
+        stat = row.stats[metric]
+        if stat is None:
+            continue
+        ax.bar(i, stat.mean, yerr=stat.std or 0, capsize=4, color=how["color"], alpha=0.8,
+               edgecolor="black", linewidth=how["lw"] - 1.3)
+    ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize="small")
+    ax.set(ylabel=metric, title=f"{metric} per group (mean ± std)")
+    ax.grid(True, axis="y", alpha=0.3)
+
+
+def _ratio(name: str, records: list[dict]) -> str:
+    ratios = [r["ratio_first_last"] for r in records if r.get("ratio_first_last") is not None]
+    steps = sorted({r["global_step"] for r in records})
+    mean = f"{sum(ratios) / len(ratios):.3g}" if ratios else "undefined (||dL/dx_T|| = 0)"
+    return (f"{name}: step {', '.join(map(str, steps))}, ||dL/dx_1|| / ||dL/dx_T|| = {mean} "
+            f"(mean of {len(records)} run{'s' * (len(records) > 1)})")

@@ -1,0 +1,126 @@
+"""What every Hydra entry point does around its work: time it, write `metrics.json` with the
+run's provenance, turn user mistakes into one-line errors, and return the sweep objective.
+
+In a multirun a failed job is recorded (`"status": "failed"`) and the sweep goes on. Ctrl-C
+or SIGTERM record `"status": "interrupted"` with the metrics logged so far, then end the
+process (exit status 128 + the signal's number), a sweep included.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+from pytorch_lightning.utilities import rank_zero_only
+
+from zoo.errors import ZooError, outside_world
+from zoo.run.ddp import end_ddp_job, one_job_argv
+from zoo.run.interrupt import sigterm_interrupts
+from zoo.run.record import clean, git_sha, machine, versions, write_record
+from zoo.run.threads import apply_threads
+from zoo.tracking import finish_wandb
+
+log = logging.getLogger("zoo")
+SOURCE = Path(__file__).resolve().parent
+
+OmegaConf.register_new_resolver("zoo_uid", lambda: uuid.uuid4().hex[:6], use_cache=True,
+                                replace=True)
+
+HYDRA_GROUPS = ("hydra", "hydra/")
+RESUME_FAILED = "resume_failed.json"
+
+
+def _choices(hydra_cfg) -> dict:
+    return {k: v for k, v in hydra_cfg.runtime.choices.items()
+            if not k.startswith(HYDRA_GROUPS) and v is not None}
+
+
+def run_entry(cfg: DictConfig, work) -> float | None:
+    """Run `work(cfg, output_dir, record) -> (metrics, params)` and record it."""
+    record, failure = record_run(cfg, work)
+    multirun = HydraConfig.get().mode == RunMode.MULTIRUN
+    if failure is None:  # NaN (recorded as null) or missing: a failure to a sweeper
+        value = record["metrics"].get(cfg.optimized_metric)
+        return float("nan") if value is None else value
+    if not multirun:  # zoo.cli.user_errors reports it (one sentence for a ZooError)
+        raise failure
+    if isinstance(failure, ZooError):
+        print(f"error: {failure}", file=sys.stderr)
+    log.error("job failed: %s", failure)
+    return float("nan")
+
+
+def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
+    """Run `work` in the current Hydra job's folder and write its `metrics.json` (the CLI's
+    and `zoo.train`'s one path); returns (the record, the exception it failed with or None)."""
+    hydra_cfg = HydraConfig.get()
+    output_dir = Path(hydra_cfg.runtime.output_dir)
+    record = {"status": "ok", "metrics": {}, "seed": cfg.seed,
+              "choices": _choices(hydra_cfg), "overrides": list(hydra_cfg.overrides.task),
+              "git_sha": git_sha(SOURCE), "versions": versions(), "machine": machine()}
+    start = time.time()
+    failure: Exception | None = None
+    stop: KeyboardInterrupt | None = None
+    with sigterm_interrupts() as signals:
+        try:
+            record["threads"] = apply_threads(cfg, hydra_cfg)
+            one_job_argv(hydra_cfg)  # what Lightning re-runs for DDP ranks > 0
+            metrics, params = work(cfg, output_dir, record)  # work adds fields to record
+            record["metrics"], record["params"] = clean(metrics), params
+        except Exception as exc:  # recorded for the sweep table, then reported below
+            failure = (isinstance(exc, OSError) and outside_world(exc)) or exc
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (zoo.run.interrupt)
+            stop = exc
+    finish_wandb(failed=failure is not None or stop is not None)
+    end_ddp_job(hydra_cfg)
+    # a resumed run's seconds before this session (zoo.run.callbacks.epoch_times), then this one's
+    record["wall_s"] = round(record.get("resumed_wall_s", 0.0) + time.time() - start, 3)
+    if failure is not None:
+        record["status"], record["error"] = "failed", f"{failure}"
+    signum = signals[-1] if signals else signal.SIGINT
+    if stop is not None:
+        _interrupted(record, stop, signum)
+    if rank_zero_only.rank == 0:  # DDP: every rank runs this job, one writes its record
+        try:
+            write_record(record_path(output_dir, record), **record)
+        except OSError as exc:  # a full disk, a folder gone: the one sentence says so too
+            failure = _unrecorded(failure, exc)
+    if stop is not None:
+        print(f"interrupted: {record['error']}; metrics.json records it.", file=sys.stderr)
+        sys.exit(128 + signum)
+    return record, failure
+
+
+def _unrecorded(failure: Exception | None, exc: OSError) -> Exception:
+    """The error to report when the record itself cannot be written."""
+    lost = f"{outside_world(exc) or exc}".rstrip(".")
+    if failure is not None and not isinstance(failure, ZooError):  # a bug keeps its traceback
+        log.error("the record was not written: %s", lost)
+        return failure
+    if failure is None:
+        return ZooError(f"the run ended, but its record was not written: {lost}.")
+    return ZooError(f"{f'{failure}'.rstrip('.')}; its record was not written either: {lost}.")
+
+
+def record_path(output_dir: Path, record: dict) -> Path:
+    """metrics.json, except that a resume which did not end well leaves the run's earlier
+    record as it was and writes its own beside it."""
+    path = output_dir / "metrics.json"
+    if record["status"] != "ok" and path.is_file():
+        return output_dir / RESUME_FAILED
+    return path
+
+
+def _interrupted(record: dict, stop: KeyboardInterrupt, signum: signal.Signals) -> None:
+    """`zoo.run.interrupt.Interrupted` says where the run stopped and what it had logged."""
+    where = getattr(stop, "where", None)
+    record["status"] = "interrupted"
+    record["error"] = f"stopped by {signum.name}" + (f" at {where}" if where else "")
+    record["metrics"] = clean(getattr(stop, "metrics", {}))

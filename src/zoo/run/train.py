@@ -1,0 +1,144 @@
+"""Train, validate and test one composed config: the library behind `zoo-train`.
+
+Importable without Hydra's command line: `train(cfg, output_dir)` takes a composed config.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytorch_lightning as pl
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+from pytorch_lightning.callbacks import LearningRateMonitor, ModelSummary, ProgressBar
+
+from zoo.atomic_file import AtomicCheckpointIO
+from zoo.callbacks.epoch_lines import for_output
+from zoo.run.callbacks.baseline_scores import Baselines
+from zoo.run.callbacks.divergence import DivergenceGuard
+from zoo.run.callbacks.epoch_times import EpochTimes
+from zoo.run.callbacks.last_validation import LastValidation
+from zoo.run.callbacks.moved_run import MovedRun
+from zoo.run.callbacks.rng_state import RngState
+from zoo.run.callbacks.run_config import RunConfig
+from zoo.run.checkpoints import find_checkpoint, load_checkpoint
+from zoo.run.interrupt import Interrupted
+from zoo.run.quiet import quiet_libraries
+from zoo.run.smoke import cut_by_max_steps, smoke_fields, smoke_reason
+from zoo.run.validate import check_composition
+from zoo.task.baselines import warn_if_not_better
+from zoo.task.best_metric import choose_best_metric
+from zoo.task.module import SequenceTask
+from zoo.task.tbptt import truncation
+from zoo.tracking import ResumableCSVLogger
+from zoo.tracking.tensorboard_logger import log_final_hparams
+
+
+def _plain(node) -> dict:
+    return OmegaConf.to_container(node, resolve=True) if node is not None else {}
+
+
+def instantiate_all(group: DictConfig | None) -> list:
+    """Instantiate every `_target_` entry of a dict-of-objects group (callbacks, loggers)."""
+    if not group:
+        return []
+    return [instantiate(node) for node in group.values() if node and "_target_" in node]
+
+
+def build_task(cfg: DictConfig, spec) -> SequenceTask:
+    return SequenceTask(
+        spec=spec.to_dict(),
+        cell=_plain(cfg.cell),
+        direction=_plain(cfg.direction),
+        topology=_plain(cfg.topology),
+        optimizer=_plain(cfg.optimizer),
+        scheduler=_plain(cfg.scheduler),
+        exact_match=cfg.exact_match,
+        bleu=cfg.bleu,
+        bleu_beam=cfg.bleu_beam,
+        tbptt=truncation(cfg),
+    )
+
+
+def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
+    loggers = instantiate_all(cfg.logger)
+    callbacks = [*instantiate_all(cfg.callbacks), RunConfig(_plain(cfg)), RngState(), EpochTimes(),
+                 DivergenceGuard(), Baselines(), LastValidation(), MovedRun()]
+    # Lightning refuses these callbacks when the trainer turns their feature off
+    refused = [] if loggers else [LearningRateMonitor]
+    if cfg.trainer.enable_progress_bar is False:  # (null is Lightning's default: on)
+        refused.append(ProgressBar)
+    if cfg.trainer.enable_model_summary is False:
+        refused.append(ModelSummary)
+    callbacks = [c for c in callbacks if not isinstance(c, tuple(refused))]
+    if cfg.trainer.enable_progress_bar is not False:  # a plain line per epoch in log files
+        callbacks = for_output(callbacks)
+    quiet_libraries()
+    manual = {"gradient_clip_val": None} if truncation(cfg) else {}  # the task clips (tbptt)
+    return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False,
+                       default_root_dir=str(output_dir), plugins=[AtomicCheckpointIO()],
+                       **manual)
+
+
+def train_and_test(cfg: DictConfig, output_dir: Path,
+                   record: dict | None = None) -> tuple[dict, int]:
+    """Fit, then validate and test with the best checkpoint; returns (metrics, parameter count).
+
+    `record` (metrics.json's fields), when given, receives the metric and mode that choose the
+    best checkpoint and whether this is a smoke run. Ctrl-C or SIGTERM raise `Interrupted`.
+    Where the test split holds the validation examples, the validation pass also gives the
+    test metrics, and `record["test_is_val"]` says so. Where the best checkpoint holds the
+    weights of the last validation in training, that validation's metrics are its metrics
+    (`record["val_is_last_validation"]`), with no second pass. A test scored by sacreBLEU
+    records its signature (`record["sacrebleu_signature"]`).
+    """
+    record = {} if record is None else record
+    check_composition(cfg)
+    ckpt_path = cfg.ckpt_path
+    if ckpt_path:  # zoo's loader: one sentence for a missing, damaged or foreign file
+        load_checkpoint(find_checkpoint(ckpt_path))
+    pl.seed_everything(cfg.seed, workers=True)
+    datamodule = instantiate(cfg.data)
+    record.update(choose_best_metric(cfg, datamodule.spec))  # before anything interpolates it
+    task = build_task(cfg, datamodule.spec)
+    trainer = build_trainer(cfg, output_dir)
+    smoke = smoke_reason(cfg.trainer, (record.get("choices") or {}).get("debug"))
+    record.update(smoke_fields(smoke))
+    metrics: dict = {}
+    try:
+        if cfg.train:
+            trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
+            record.update(smoke_fields(smoke or cut_by_max_steps(trainer)))
+            times = next(c for c in trainer.callbacks if isinstance(c, EpochTimes))
+            record["epoch_s"] = times.seconds  # every epoch's, resumed runs' too
+            if times.earlier_wall_s:  # resumed: wall_s counts the earlier sessions too
+                record["resumed_wall_s"] = times.earlier_wall_s
+        best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
+        ckpt = best or None
+        test = cfg.test
+        if test and datamodule.test_is_val():  # one pass serves both: its val/ metrics as test/
+            record["test_is_val"], test = True, False
+        last = next(c for c in trainer.callbacks if isinstance(c, LastValidation))
+        if best and last.scored(trainer, best):  # the best checkpoint is the last epoch's
+            record["val_is_last_validation"] = True
+            metrics.update(last.metrics)
+        for logger in trainer.loggers:  # what follows is no training epoch in the CSV log
+            if isinstance(logger, ResumableCSVLogger):
+                logger.after_training()
+        splits = [] if record.get("val_is_last_validation") else [trainer.validate]
+        for evaluate in splits + ([trainer.test] if test else []):
+            for result in evaluate(task, datamodule=datamodule, ckpt_path=ckpt, weights_only=True):
+                metrics.update({k: v for k, v in result.items() if "/" in k})
+        if record.get("test_is_val"):
+            metrics.update({f"test/{k[4:]}": v for k, v in list(metrics.items())
+                            if k.startswith("val/")})
+    except (KeyboardInterrupt, SystemExit) as stop:  # Lightning ends a Ctrl-C with sys.exit(1)
+        had = {k: v for k, v in {**trainer.callback_metrics, **metrics}.items() if "/" in k}
+        where = f"epoch {trainer.current_epoch}, step {trainer.global_step}"
+        raise Interrupted(where, had) from stop
+    if task.sacrebleu_signature():  # what a paper quotes beside test/sacrebleu
+        record["sacrebleu_signature"] = task.sacrebleu_signature()
+    if not record.get("smoke"):  # a smoke run's metrics say nothing about the model
+        warn_if_not_better(metrics)
+    log_final_hparams(trainer.loggers, _plain(cfg), metrics)
+    return metrics, task.count_parameters()

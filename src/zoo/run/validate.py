@@ -1,0 +1,150 @@
+"""The compose-time check: refuse a forbidden (data, direction, topology) mix, or a value
+that would make training meaningless or fail late (no epochs, an endless run, a learning rate
+of zero), before any data is loaded, with one sentence that says what to change. Sizes such
+as `data.batch_size=0` are the schema's ranges (zoo.config); what torch and Lightning refuse
+themselves (a negative momentum, `limit_train_batches=1.5`) is asked of them here, by building
+the optimizer and the scheduler on a dummy parameter, so that their refusal comes first."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import torch
+from hydra.utils import get_class, get_method
+from lightning_fabric.utilities.exceptions import MisconfigurationException
+from omegaconf import DictConfig, OmegaConf, open_dict
+from pytorch_lightning.trainer.setup import _determine_batch_limits  # Lightning's own rule
+
+from zoo.config.check import check_config
+from zoo.config.model import TOPOLOGY_SCHEMAS
+from zoo.errors import ZooError
+from zoo.spec import Layout
+from zoo.task.best_metric import AUTO, check_mode
+from zoo.task.bleu import require_sacrebleu
+from zoo.task.direction import direction
+from zoo.task.tbptt import check_truncation
+from zoo.topologies import topology_class
+
+
+def data_layout(data: DictConfig) -> Layout:
+    try:
+        cls = get_class(data._target_)
+    except Exception as exc:  # hydra wraps import errors in several types
+        raise ZooError(f"data._target_={data._target_!r} cannot be imported: {exc}") from None
+    return cls.layout(data)
+
+
+def topology_options() -> list[type]:
+    """The class of every `topology` option zoo ships (each schema's `_target_`)."""
+    return [get_class(schema._target_) for schema in TOPOLOGY_SCHEMAS.values()]
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _early_stopping(cfg: DictConfig) -> bool:
+    callbacks = cfg.get("callbacks") or {}
+    return any(str(node.get("_target_", "")).endswith("EarlyStopping")
+               for node in callbacks.values() if node)
+
+
+def check_values(cfg: DictConfig) -> None:
+    """Values the schema's per-key types and ranges cannot refuse: max_epochs=-1 only with
+    something else to end the run, and the optimizer's learning rate."""
+    epochs, steps = cfg.trainer.get("max_epochs"), cfg.trainer.get("max_steps")
+    if _number(epochs) and epochs == -1 and not (_number(steps) and steps > 0) \
+            and not _early_stopping(cfg):
+        raise ZooError(
+            "trainer.max_epochs=-1 trains forever: nothing ends it; give trainer.max_steps=N "
+            "or an EarlyStopping callback, or a number of epochs."
+        )
+    if _number(epochs) and (epochs == 0 or epochs < -1):
+        raise ZooError(f"trainer.max_epochs={epochs} trains nothing; set it to 1 or more.")
+    lr = cfg.optimizer.get("lr")
+    if _number(lr) and not (math.isfinite(lr) and lr > 0):
+        raise ZooError(f"optimizer.lr={lr} must be positive and finite; e.g. optimizer.lr=1e-3.")
+    check_mode(cfg.optimized_metric, cfg.optimized_mode)
+    check_batch_limits(cfg)
+    check_optimizers(cfg)
+
+
+BATCH_LIMITS = ("limit_train_batches", "limit_val_batches", "limit_test_batches",
+                "limit_predict_batches", "overfit_batches", "val_check_interval")
+
+
+def check_batch_limits(cfg: DictConfig) -> None:
+    """Each batch limit of the trainer as Lightning reads it (a fraction in [0, 1] or a count),
+    and a training split cut to nothing."""
+    for name in BATCH_LIMITS:
+        value = cfg.trainer.get(name)
+        if value in (None, 1):  # always valid (and Lightning would announce it twice)
+            continue
+        try:
+            _determine_batch_limits(value, name)
+        except (MisconfigurationException, TypeError) as exc:
+            raise ZooError(f"trainer.{name}={value!r} is refused by Lightning "
+                           f"({str(exc).rstrip('.')}); give a value it accepts.") from None
+    limit = cfg.trainer.get("limit_train_batches")
+    if cfg.train and limit == 0:
+        raise ZooError(f"trainer.limit_train_batches={limit} trains nothing; give a fraction of "
+                       "the batches (0.1) or a count (10), or train=false to only evaluate.")
+
+
+def check_optimizers(cfg: DictConfig) -> None:
+    """Build the optimizer and the scheduler as training will (zoo.task.module), on a dummy
+    parameter, so that a value torch refuses is one sentence before any data loads."""
+    if cfg.optimized_mode == AUTO:  # the plateau scheduler's mode, resolved once data is known
+        cfg = copy.deepcopy(cfg)
+        with open_dict(cfg):
+            cfg.optimized_mode = direction(cfg.optimized_metric) or "min"
+    optimizer = _build("optimizer", cfg.optimizer,
+                       params=[torch.nn.Parameter(torch.zeros(1))])
+    fn = cfg.scheduler.get("fn")
+    if isinstance(fn, DictConfig) and "_target_" in fn:
+        _build("scheduler.fn", fn, optimizer=optimizer)
+
+
+def _build(path: str, node: DictConfig, **given):
+    """Call `node`'s `_target_` with its keys and `given`; torch's ValueError (a value out of
+    its range) becomes one sentence naming the key that alone gives it."""
+    kwargs = OmegaConf.to_container(node, resolve=True)
+    target = kwargs.pop("_target_")
+    kwargs.pop("_partial_", None)
+    make = get_method(target)
+    try:
+        return make(**given, **kwargs)
+    except ValueError as exc:
+        key = next((k for k in kwargs if _refused(make, given, k, kwargs[k])), None)
+        where = f"{path}.{key}={kwargs[key]}" if key else path
+        raise ZooError(f"{where} is refused by {target} ({str(exc).rstrip('.')}); give a "
+                       "value it accepts.") from None
+
+
+def _refused(make, given: dict, key: str, value) -> bool:
+    """Whether `key=value` alone (every other keyword at its default) is a ValueError."""
+    try:
+        make(**given, **{key: value})
+    except ValueError:
+        return True
+    except Exception:  # another keyword's value was needed: not this key's fault
+        return False
+    return False
+
+
+def check_composition(cfg: DictConfig) -> Layout:
+    check_config(cfg)  # the schema's keys, choices and ranges
+    check_values(cfg)
+    layout = data_layout(cfg.data)
+    topology = topology_class(cfg.topology)
+    topology.check(layout, bool(cfg.direction.bidirectional), cfg.data.name, topology_options)
+    check_truncation(cfg)
+    if cfg.bleu and not topology.can_generate:
+        raise ZooError(
+            f"bleu=true scores generated text, but topology={cfg.topology.name} does not "
+            "generate; use topology=seq2seq (translation) or set bleu=false."
+        )
+    if cfg.bleu:
+        require_sacrebleu("bleu=true")
+    return layout

@@ -1,0 +1,3 @@
+"""The LightningModule and everything that scores it: the module (module), its loss and
+metrics by target kind (objective), the headline metric and which way it improves
+(best_metric, direction), trivial baselines, BLEU and truncated BPTT."""
