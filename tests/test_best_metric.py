@@ -30,6 +30,8 @@ def test_auto_is_the_headline_metric_of_the_target_kind(tmp_path, spec, topology
     assert cfg.optimized_metric == "auto"
     fields = choose_best_metric(cfg, spec)
     assert fields == {"optimized_metric": metric, "optimized_mode": mode}
+    assert cfg.optimized_metric == "auto"  # nothing written behind the caller's back
+    cfg.optimized_metric, cfg.optimized_mode = fields.values()  # as training does
     assert cfg.callbacks.model_checkpoint.monitor == metric  # interpolated from the config
     assert cfg.callbacks.model_checkpoint.mode == mode
 

@@ -11,7 +11,7 @@ from test_byo_parallel_text import write_pairs
 
 from zoo.data.padding import utf8_rows
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 from zoo.task.bleu import CorpusBleu, StandardBleu, detokenize
 from zoo.task.module import target_sequences
 
@@ -83,4 +83,4 @@ def test_bleu_on_a_topology_that_does_not_generate_is_refused(tmp_path):
     cfg = compose_train(["data=adding", "topology=many_to_one", "bleu=true"], tmp_path)
     with pytest.raises(ZooError, match="bleu=true scores generated text, but "
                                        "topology=many_to_one does not generate"):
-        check_composition(cfg)
+        validate(cfg)

@@ -11,7 +11,7 @@ import torch
 from conftest import compose_train, datamodule, train_quick
 
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -154,7 +154,7 @@ def test_aligned_series_refuses_a_bidirectional_model(tmp_path):
         tmp_path,
     )
     with pytest.raises(ZooError, match="direction=uni"):
-        check_composition(cfg)
+        validate(cfg)
 
 
 def test_rows_train_end_to_end_above_chance(tmp_path):

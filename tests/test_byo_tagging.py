@@ -8,7 +8,7 @@ import pytest
 from conftest import compose_train, datamodule, train_quick
 
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -98,7 +98,7 @@ def test_unknown_tag_column_is_refused(tmp_path):
 
 def test_tagging_allows_a_bidirectional_model(tmp_path):
     cfg = compose_train(["data=tagging", "topology=many_to_many", "direction=bi"], tmp_path)
-    assert check_composition(cfg).target == "aligned"
+    assert validate(cfg).target == "aligned"
 
 
 def test_bidirectional_tagger_learns(tmp_path):

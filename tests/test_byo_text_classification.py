@@ -8,7 +8,7 @@ import pytest
 from conftest import compose_train, datamodule, train_quick
 
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 from zoo.spec import Layout
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -195,7 +195,7 @@ def test_the_task_sets_the_layout_at_compose_time(tmp_path, task, topology, want
     cfg = compose_train(["data=text_classification", f"data.task={task}",
                          f"topology={topology}"], tmp_path)
     with pytest.raises(ZooError, match=wanted):
-        check_composition(cfg)
+        validate(cfg)
 
 
 @pytest.mark.parametrize(

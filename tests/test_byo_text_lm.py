@@ -9,7 +9,7 @@ import torch
 from conftest import compose_train, datamodule, train_quick
 
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -69,7 +69,7 @@ def test_missing_path_names_the_option():
 def test_bidirectional_language_model_is_refused_at_compose_time(tmp_path):
     cfg = compose_train(["data=text_lm", "topology=many_to_many", "direction=bi"], tmp_path)
     with pytest.raises(ZooError, match="direction=uni"):
-        check_composition(cfg)
+        validate(cfg)
 
 
 def test_learns_a_repetitive_text(tmp_path):

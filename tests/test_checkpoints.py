@@ -102,7 +102,7 @@ def test_an_interrupted_write_leaves_the_previous_file(tmp_path, monkeypatch):
 
 def test_the_trainer_writes_checkpoints_atomically(tmp_path):
     cfg = compose_train(["logger=none", "optimized_mode=min", *TINY], tmp_path)
-    trainer = build_trainer(cfg, tmp_path)
+    trainer, _ = build_trainer(cfg, tmp_path)
     assert isinstance(trainer.strategy.checkpoint_io, AtomicCheckpointIO)
 
 

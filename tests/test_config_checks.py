@@ -7,7 +7,7 @@ import pytest
 from conftest import compose_train
 
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -21,7 +21,7 @@ from zoo.run.validate import check_composition
 def test_values_that_cannot_train_are_refused_before_training(tmp_path, overrides, message):
     cfg = compose_train(overrides, tmp_path)
     with pytest.raises(ZooError, match=message) as error:
-        check_composition(cfg)
+        validate(cfg)
     assert "\n" not in str(error.value)
 
 
@@ -32,4 +32,4 @@ def test_values_that_cannot_train_are_refused_before_training(tmp_path, override
      "+callbacks.early_stopping.monitor=val/loss"],
 ])
 def test_no_epoch_limit_is_fine_when_something_else_ends_the_run(tmp_path, overrides):
-    check_composition(compose_train(overrides, tmp_path))
+    validate(compose_train(overrides, tmp_path))

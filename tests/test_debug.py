@@ -38,7 +38,7 @@ def test_early_stopping_watches_the_optimized_metric(tmp_path):
     cfg = compose_train(["callbacks=early_stopping", "callbacks.early_stopping.patience=2",
                          "optimized_metric=val/mae", "optimized_mode=min", "logger=none"],
                         tmp_path)
-    [stopper] = [c for c in build_trainer(cfg, tmp_path).callbacks
+    [stopper] = [c for c in build_trainer(cfg, tmp_path)[0].callbacks
                  if isinstance(c, EarlyStopping)]
     assert (stopper.monitor, stopper.mode, stopper.patience) == ("val/mae", "min", 2)
     assert "model_checkpoint" in cfg.callbacks  # the default callbacks stay

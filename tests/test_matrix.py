@@ -12,7 +12,7 @@ from hydra.utils import instantiate
 
 from zoo.errors import ZooError
 from zoo.run.train import build_task
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 
 CELLS = ("rnn", "rnn_relu", "irnn", "lstm", "gru")
 # each topology with its synthetic data, made tiny
@@ -73,7 +73,7 @@ def batch_losses(task, batch: dict, steps: int) -> list[float]:
 @pytest.mark.parametrize(("cell", "direction", "topology"), MATRIX)
 def test_every_composition_learns(cell, direction, topology, tmp_path):
     cfg = composed(cell, direction, topology, tmp_path)
-    check_composition(cfg)
+    validate(cfg)
     torch.manual_seed(0)
     datamodule = instantiate(cfg.data)
     task = build_task(cfg, datamodule.spec)
@@ -103,7 +103,7 @@ def test_every_topology_trains_end_to_end(topology, tmp_path):
 def refusal(overrides: list[str], tmp_path) -> str:
     cfg = compose_train(overrides, tmp_path)
     with pytest.raises(ZooError) as caught:
-        check_composition(cfg)
+        validate(cfg)
     return str(caught.value)
 
 
@@ -141,7 +141,7 @@ def test_bidirectional_language_model_is_refused(tmp_path):
 
 def test_bidirectional_aligned_target_that_is_not_causal_is_allowed(tmp_path):
     cfg = compose_train(["data=copy_memory", "direction=bi", "topology=many_to_many"], tmp_path)
-    assert not check_composition(cfg).causal
+    assert not validate(cfg).causal
 
 
 def test_bidirectional_decoder_is_refused(tmp_path):

@@ -9,7 +9,7 @@ from conftest import compose_train, datamodule, train_quick
 
 from zoo.data.datasets.names import URL
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 from zoo.spec import Layout
 
 NAMES = {
@@ -164,10 +164,10 @@ def test_sizes_that_leave_no_training_split_are_refused(names_dir):
 def test_layout_follows_the_task_at_compose_time(tmp_path):
     cfg = compose_train(["data=names", "data.task=generate", "topology=many_to_one"], tmp_path)
     with pytest.raises(ZooError, match="topology=one_to_many"):
-        check_composition(cfg)
+        validate(cfg)
     cfg = compose_train(["data=names", "data.task=spell"], tmp_path)
     with pytest.raises(ZooError, match="data.task='spell' is not known"):
-        check_composition(cfg)
+        validate(cfg)
 
 
 def test_processed_splits_are_cached(names_dir, tmp_path):

@@ -14,7 +14,7 @@ from omegaconf import OmegaConf
 
 from zoo.config.conf_dir import config_dir
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 
 PRESETS = Path(config_dir()) / "experiment"
 FASHION = Path("/usr/share/datasets/fashion-mnist")
@@ -170,7 +170,7 @@ def test_preset_composes_to_its_source_settings(name, tmp_path):
     assert text.startswith("# @package _global_")
     assert "/work/" not in text and "/home/" not in text  # data.root comes from the user
     cfg = composed(name, tmp_path)
-    check_composition(cfg)
+    validate(cfg)
     for key, value in flat(OmegaConf.create(dedent(EXPECTED[name]))):
         assert OmegaConf.select(cfg, key) == value, key
     assert cfg.optimized_metric.startswith("val/")
@@ -195,7 +195,7 @@ def test_gradient_lab_sweeps_four_cells_three_lengths_three_seeds_with_gradient_
     assert len(jobs) == 4 * 3 * 3
     assert {tuple(job) for job in jobs} >= {("cell=rnn", "data.T=200", "seed=2")}
     cfg = composed("gradient_lab", tmp_path, "cell=rnn", "data.T=200", "seed=2")
-    check_composition(cfg)
+    validate(cfg)
     assert (cfg.cell.kind, cfg.cell.nonlinearity, cfg.data.T, cfg.seed) == ("rnn", "tanh", 200, 2)
     assert "gradient_flow" in cfg.callbacks
 

@@ -10,7 +10,7 @@ import torch
 from conftest import compose_train, train_quick
 
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 from zoo.spec import Layout, Spec
 from zoo.task.tbptt import windows
 from zoo.topologies import build_model
@@ -97,4 +97,4 @@ def test_window_longer_than_the_batch_is_full_bptt(tmp_path):
 def test_refused_where_it_cannot_apply(overrides, message, tmp_path):
     cfg = compose_train(overrides, tmp_path)
     with pytest.raises(ZooError, match=message):
-        check_composition(cfg)
+        validate(cfg)

@@ -11,11 +11,11 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra_plugins.zoo_optuna_sweeper.sweeper import study_direction
 from zoo.cli.plugins import check_launcher
 from zoo.errors import ZooError
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 
 from .conftest import says
 
-# zoo-train overrides -> the sentence check_composition refuses them with, before any data
+# zoo-train overrides -> the sentence validate refuses them with, before any data
 # loads (the same check zoo-train runs first)
 TRAIN_VALUES = [
     (["optimizer.lr=nan"], r"^optimizer\.lr=nan must be positive and finite"),
@@ -63,7 +63,7 @@ TRAIN_VALUES = [
 def test_train_values_are_refused_before_data_loads(tmp_path, overrides, sentence):
     cfg = compose_train(overrides, tmp_path)
     with pytest.raises(ZooError) as error:
-        check_composition(cfg)
+        validate(cfg)
     says(str(error.value), sentence)
     assert "\n" not in str(error.value)
     assert not (tmp_path / "data_cache").exists()
@@ -80,7 +80,7 @@ def test_train_values_are_refused_before_data_loads(tmp_path, overrides, sentenc
     ["optimized_metric=val/loss", "optimized_mode=min"],
 ])
 def test_values_in_range_pass(tmp_path, overrides):
-    check_composition(compose_train(overrides, tmp_path))
+    validate(compose_train(overrides, tmp_path))
 
 
 # the same through the real zoo-train (run folder in tmp_path): one sentence, exit 2

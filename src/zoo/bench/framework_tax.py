@@ -55,7 +55,7 @@ class StepClock(Callback):
 
 def _zoo_loop(cfg, task, batches, out: Path, skip: int):
     def run():
-        trainer = build_trainer(cfg, out)
+        trainer, _ = build_trainer(cfg, out)
         clock = StepClock(skip)
         trainer.callbacks.append(clock)
         trainer.fit(task, train_dataloaders=Replay(batches))
@@ -96,7 +96,8 @@ def _hand_loop(task, batches, clip, skip: int):
 
 def measure(name: str, cfg, datamodule, note: str, settings, out: Path) -> None:
     seed_everything(cfg.seed)
-    choose_best_metric(cfg, datamodule.spec)  # as `train` does before building the trainer
+    best = choose_best_metric(cfg, datamodule.spec)  # as training sets it before the trainer
+    cfg.optimized_metric, cfg.optimized_mode = best.values()
     task = build_task(cfg, datamodule.spec)
     skip = 2  # the first steps of a fit warm its caches
     batches = first_batches(datamodule.train_dataloader(), skip + settings.steps)

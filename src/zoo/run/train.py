@@ -1,11 +1,13 @@
 """Train, validate and test one composed config: the library behind `zoo-train`.
 
-Importable without Hydra's command line: `train(cfg, output_dir)` takes a composed config.
+Importable without Hydra's command line: `train_and_test(cfg, output_dir)` takes a composed
+config.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytorch_lightning as pl
 from hydra.utils import instantiate
@@ -25,7 +27,7 @@ from zoo.run.checkpoints import find_checkpoint, load_checkpoint
 from zoo.run.interrupt import Interrupted
 from zoo.run.quiet import quiet_libraries
 from zoo.run.smoke import cut_by_max_steps, smoke_fields, smoke_reason
-from zoo.run.validate import check_composition
+from zoo.run.validate import validate
 from zoo.task.baselines import warn_if_not_better
 from zoo.task.best_metric import choose_best_metric
 from zoo.task.module import SequenceTask
@@ -60,10 +62,24 @@ def build_task(cfg: DictConfig, spec) -> SequenceTask:
     )
 
 
-def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
+class RunCallbacks(NamedTuple):
+    """The callbacks every run has (zoo.run.callbacks), by name."""
+
+    config: RunConfig
+    rng: RngState
+    times: EpochTimes
+    divergence: DivergenceGuard
+    baselines: Baselines
+    last_validation: LastValidation
+    moved: MovedRun
+
+
+def build_trainer(cfg: DictConfig, output_dir: Path) -> tuple[pl.Trainer, RunCallbacks]:
+    """The Trainer of `cfg`, with the callbacks its config selects and those every run has."""
     loggers = instantiate_all(cfg.logger)
-    callbacks = [*instantiate_all(cfg.callbacks), RunConfig(_plain(cfg)), RngState(), EpochTimes(),
-                 DivergenceGuard(), Baselines(), LastValidation(), MovedRun()]
+    run = RunCallbacks(RunConfig(_plain(cfg)), RngState(), EpochTimes(), DivergenceGuard(),
+                       Baselines(), LastValidation(), MovedRun())
+    callbacks = [*instantiate_all(cfg.callbacks), *run]
     # Lightning refuses these callbacks when the trainer turns their feature off
     refused = [] if loggers else [LearningRateMonitor]
     if cfg.trainer.enable_progress_bar is False:  # (null is Lightning's default: on)
@@ -75,9 +91,10 @@ def build_trainer(cfg: DictConfig, output_dir: Path) -> pl.Trainer:
         callbacks = for_output(callbacks)
     quiet_libraries()
     manual = {"gradient_clip_val": None} if truncation(cfg) else {}  # the task clips (tbptt)
-    return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False,
-                       default_root_dir=str(output_dir), plugins=[AtomicCheckpointIO()],
-                       **manual)
+    trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False,
+                          default_root_dir=str(output_dir), plugins=[AtomicCheckpointIO()],
+                          **manual)
+    return trainer, run
 
 
 def train_and_test(cfg: DictConfig, output_dir: Path,
@@ -93,15 +110,17 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
     records its signature (`record["sacrebleu_signature"]`).
     """
     record = {} if record is None else record
-    check_composition(cfg)
+    validate(cfg)
     ckpt_path = cfg.ckpt_path
     if ckpt_path:  # zoo's loader: one sentence for a missing, damaged or foreign file
         load_checkpoint(find_checkpoint(ckpt_path))
     pl.seed_everything(cfg.seed, workers=True)
     datamodule = instantiate(cfg.data)
-    record.update(choose_best_metric(cfg, datamodule.spec))  # before anything interpolates it
+    best = choose_best_metric(cfg, datamodule.spec)
+    record.update(best)
+    cfg.optimized_metric, cfg.optimized_mode = best.values()  # callbacks interpolate them
     task = build_task(cfg, datamodule.spec)
-    trainer = build_trainer(cfg, output_dir)
+    trainer, run = build_trainer(cfg, output_dir)
     smoke = smoke_reason(cfg.trainer, (record.get("choices") or {}).get("debug"))
     record.update(smoke_fields(smoke))
     metrics: dict = {}
@@ -109,19 +128,17 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
         if cfg.train:
             trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
             record.update(smoke_fields(smoke or cut_by_max_steps(trainer)))
-            times = next(c for c in trainer.callbacks if isinstance(c, EpochTimes))
-            record["epoch_s"] = times.seconds  # every epoch's, resumed runs' too
-            if times.earlier_wall_s:  # resumed: wall_s counts the earlier sessions too
-                record["resumed_wall_s"] = times.earlier_wall_s
+            record["epoch_s"] = run.times.seconds  # every epoch's, resumed runs' too
+            if run.times.earlier_wall_s:  # resumed: wall_s counts the earlier sessions too
+                record["resumed_wall_s"] = run.times.earlier_wall_s
         best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
         ckpt = best or None
         test = cfg.test
         if test and datamodule.test_is_val():  # one pass serves both: its val/ metrics as test/
             record["test_is_val"], test = True, False
-        last = next(c for c in trainer.callbacks if isinstance(c, LastValidation))
-        if best and last.scored(trainer, best):  # the best checkpoint is the last epoch's
+        if best and run.last_validation.scored(trainer, best):  # the last epoch's is the best
             record["val_is_last_validation"] = True
-            metrics.update(last.metrics)
+            metrics.update(run.last_validation.metrics)
         for logger in trainer.loggers:  # what follows is no training epoch in the CSV log
             if isinstance(logger, ResumableCSVLogger):
                 logger.after_training()

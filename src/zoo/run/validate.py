@@ -1,9 +1,11 @@
-"""The compose-time check: refuse a forbidden (data, direction, topology) mix, or a value
-that would make training meaningless or fail late (no epochs, an endless run, a learning rate
-of zero), before any data is loaded, with one sentence that says what to change. Sizes such
-as `data.batch_size=0` are the schema's ranges (zoo.config); what torch and Lightning refuse
-themselves (a negative momentum, `limit_train_batches=1.5`) is asked of them here, by building
-the optimizer and the scheduler on a dummy parameter, so that their refusal comes first."""
+"""`validate(cfg)`: the one door every run's config passes before any data is loaded.
+
+One walk over every key, knob and `_target_` signature (zoo.config.check), then `RULES`, the
+ordered cross-field rules, each a function with its one sentence: a forbidden (data,
+direction, topology) mix, or a value that would make training meaningless or fail late (no
+epochs, an endless run, a learning rate of zero). What torch and Lightning refuse themselves
+(a negative momentum, `limit_train_batches=1.5`) is asked of them, by building the optimizer
+and the scheduler on a dummy parameter, so that their refusal comes first."""
 
 from __future__ import annotations
 
@@ -50,9 +52,8 @@ def _early_stopping(cfg: DictConfig) -> bool:
                for node in callbacks.values() if node)
 
 
-def check_values(cfg: DictConfig) -> None:
-    """Values the schema's per-key types and ranges cannot refuse: max_epochs=-1 only with
-    something else to end the run, and the optimizer's learning rate."""
+def training_ends(cfg: DictConfig) -> None:
+    """max_epochs=-1 only with something else to end the run; never zero epochs."""
     epochs, steps = cfg.trainer.get("max_epochs"), cfg.trainer.get("max_steps")
     if _number(epochs) and epochs == -1 and not (_number(steps) and steps > 0) \
             and not _early_stopping(cfg):
@@ -62,12 +63,16 @@ def check_values(cfg: DictConfig) -> None:
         )
     if _number(epochs) and (epochs == 0 or epochs < -1):
         raise ZooError(f"trainer.max_epochs={epochs} trains nothing; set it to 1 or more.")
+
+
+def learning_rate(cfg: DictConfig) -> None:
     lr = cfg.optimizer.get("lr")
     if _number(lr) and not (math.isfinite(lr) and lr > 0):
         raise ZooError(f"optimizer.lr={lr} must be positive and finite; e.g. optimizer.lr=1e-3.")
+
+
+def mode_fits_metric(cfg: DictConfig) -> None:
     check_mode(cfg.optimized_metric, cfg.optimized_mode)
-    check_batch_limits(cfg)
-    check_optimizers(cfg)
 
 
 BATCH_LIMITS = ("limit_train_batches", "limit_val_batches", "limit_test_batches",
@@ -133,18 +138,31 @@ def _refused(make, given: dict, key: str, value) -> bool:
     return False
 
 
-def check_composition(cfg: DictConfig) -> Layout:
-    check_config(cfg)  # the schema's keys, choices and ranges
-    check_values(cfg)
-    layout = data_layout(cfg.data)
+def topology_fits(cfg: DictConfig) -> None:
+    """The topology accepts the data's layout and the direction."""
     topology = topology_class(cfg.topology)
-    topology.check(layout, bool(cfg.direction.bidirectional), cfg.data.name, topology_options)
-    check_truncation(cfg)
-    if cfg.bleu and not topology.can_generate:
+    topology.check(data_layout(cfg.data), bool(cfg.direction.bidirectional), cfg.data.name,
+                   topology_options)
+
+
+def bleu_scores_generation(cfg: DictConfig) -> None:
+    if cfg.bleu and not topology_class(cfg.topology).can_generate:
         raise ZooError(
             f"bleu=true scores generated text, but topology={cfg.topology.name} does not "
             "generate; use topology=seq2seq (translation) or set bleu=false."
         )
     if cfg.bleu:
         require_sacrebleu("bleu=true")
-    return layout
+
+
+RULES = (training_ends, learning_rate, mode_fits_metric, check_batch_limits,
+         check_optimizers, topology_fits, check_truncation, bleu_scores_generation)
+
+
+def validate(cfg: DictConfig) -> Layout:
+    """Refuse `cfg` at its first bad key, value or mix, in one sentence; returns the data's
+    layout."""
+    check_config(cfg)  # the schema's keys, choices and ranges, and every _target_'s keywords
+    for rule in RULES:
+        rule(cfg)
+    return data_layout(cfg.data)

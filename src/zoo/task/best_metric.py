@@ -9,6 +9,7 @@ direction (`max` for a loss) is refused, as is a metric the run never logs.
 
 from __future__ import annotations
 
+import copy
 import logging
 
 from omegaconf import DictConfig
@@ -39,8 +40,8 @@ def check_mode(metric: str, mode: str) -> None:
 
 
 def resolve_best_metric(cfg: DictConfig, target_kind: str, logged: list[str]) -> tuple[str, str]:
-    """Write the chosen metric and mode into `cfg` (callbacks and the plateau scheduler
-    interpolate them) and return them; `logged`: the validation metrics the run logs."""
+    """The metric and mode that choose the best checkpoint (`auto` resolved); `logged`: the
+    validation metrics the run logs."""
     metric = cfg.optimized_metric
     if metric == AUTO:
         metric = HEADLINE[target_kind]
@@ -60,17 +61,19 @@ def resolve_best_metric(cfg: DictConfig, target_kind: str, logged: list[str]) ->
     elif mode not in MODES:
         raise ZooError(f"optimized_mode={mode} is not one of min, max, auto; pick one of them.")
     check_mode(metric, mode)
-    cfg.optimized_metric, cfg.optimized_mode = metric, mode
     return metric, mode
 
 
 def choose_best_metric(cfg: DictConfig, spec: Spec) -> dict:
-    """Resolve the best-checkpoint metric of `cfg` for data of `spec`, say it, and return it as
-    metrics.json fields; call it before anything interpolates `${optimized_metric}`."""
+    """The best-checkpoint metric of `cfg` for data of `spec`, said in the log, as metrics.json
+    fields; the caller sets them in its config before anything interpolates
+    `${optimized_metric}` (callbacks, the plateau scheduler)."""
     topology = topology_class(cfg.topology)
     logged = logged_metrics(spec, topology, cfg.exact_match, "val", cfg.bleu)
     metric, mode = resolve_best_metric(cfg, spec.target_kind, logged)
-    check_monitors(cfg, logged + logged_metrics(spec, topology, cfg.exact_match, "train"))
+    resolved = copy.deepcopy(cfg)
+    resolved.optimized_metric, resolved.optimized_mode = metric, mode
+    check_monitors(resolved, logged + logged_metrics(spec, topology, cfg.exact_match, "train"))
     log.info("best checkpoint: the %s %s (optimized_metric=%s optimized_mode=%s)",
              "highest" if mode == "max" else "lowest", metric, metric, mode)
     return {"optimized_metric": metric, "optimized_mode": mode}
