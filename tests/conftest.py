@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import csv
 import functools
+import io
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +113,62 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+# shared by the tests of several packages: run folders and tables (report), translation pairs
+
+def write_run(
+    folder: Path,
+    *,
+    cell="rnn",
+    seed=0,
+    metrics=None,
+    status="ok",
+    extra=(),
+    data="adding",
+    **fields,
+) -> Path:
+    """A run folder as zoo-train leaves it: `.hydra/` and metrics.json."""
+    (folder / ".hydra").mkdir(parents=True)
+    record = {
+        "status": status,
+        "metrics": metrics or {},
+        "seed": seed,
+        "choices": {"data": data, "cell": cell, "direction": "uni", "logger": "csv"},
+        "overrides": [f"data={data}", f"cell={cell}", f"seed={seed}", *extra],
+        "git_sha": "abc",
+        "versions": {},
+        "wall_s": 10.0,
+        "params": 100,
+        **fields,
+    }
+    (folder / "metrics.json").write_text(json.dumps(record))
+    return folder
+
+
+def table(capsys, *args) -> tuple[int, str, str]:
+    from zoo.cli.table import main
+
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def read_csv(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+NAMES = "zero one two three four five six seven eight nine".split()
+
+
+def write_pairs(path, n=600, seed=0):
+    """Digits -> their English names, with a third (attribution) column to ignore."""
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(n):
+        digits = [rng.randrange(10) for _ in range(rng.randint(1, 4))]
+        lines.append(
+            " ".join(map(str, digits)) + "\t" + " ".join(NAMES[d] for d in digits) + "\tCC-BY 2.0"
+        )
+    path.write_text("\n".join(lines) + "\n\n")
+    return path

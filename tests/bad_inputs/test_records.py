@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import QUICK, compose_train
-from test_table import read_csv, write_run
+from conftest import QUICK, compose_train, read_csv, write_run
 
 import zoo
 from zoo.report.collect import collect

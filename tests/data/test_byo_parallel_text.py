@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from conftest import datamodule, train_quick
+from conftest import NAMES, datamodule, train_quick, write_pairs
 
 from zoo.errors import ZooError
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
-NAMES = "zero one two three four five six seven eight nine".split()
-
-
-def write_pairs(path, n=600, seed=0):
-    """Digits -> their English names, with a third (attribution) column to ignore."""
-    rng = random.Random(seed)
-    lines = []
-    for _ in range(n):
-        digits = [rng.randrange(10) for _ in range(rng.randint(1, 4))]
-        lines.append(
-            " ".join(map(str, digits)) + "\t" + " ".join(NAMES[d] for d in digits) + "\tCC-BY 2.0"
-        )
-    path.write_text("\n".join(lines) + "\n\n")
-    return path
 
 
 def test_pairs_give_separate_vocabularies_and_targets_ending_with_eos(tmp_path):

@@ -4,7 +4,7 @@ distinguishable, a footnote naming the test."""
 from __future__ import annotations
 
 import pytest
-from test_table import read_csv, table, write_run
+from conftest import read_csv, table, write_run
 
 from zoo.report.significance import welch_p
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import compose_train, datamodule, train_quick
+from conftest import compose_train, datamodule, train_quick, write_pairs
 from sacrebleu.metrics import BLEU
-from test_byo_parallel_text import write_pairs
 
 from zoo.data.padding import utf8_rows
 from zoo.errors import ZooError

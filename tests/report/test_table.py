@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import statistics
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
-
-from zoo.cli.table import main
+from conftest import read_csv, run_cli, table, write_run
 
 ACC = {
     ("rnn", 0): 0.50,
@@ -21,35 +16,6 @@ ACC = {
     ("gru", 1): 0.90,
     ("gru", 2): 0.85,
 }
-
-
-def write_run(
-    folder: Path,
-    *,
-    cell="rnn",
-    seed=0,
-    metrics=None,
-    status="ok",
-    extra=(),
-    data="adding",
-    **fields,
-) -> Path:
-    """A run folder as zoo-train leaves it: `.hydra/` and metrics.json."""
-    (folder / ".hydra").mkdir(parents=True)
-    record = {
-        "status": status,
-        "metrics": metrics or {},
-        "seed": seed,
-        "choices": {"data": data, "cell": cell, "direction": "uni", "logger": "csv"},
-        "overrides": [f"data={data}", f"cell={cell}", f"seed={seed}", *extra],
-        "git_sha": "abc",
-        "versions": {},
-        "wall_s": 10.0,
-        "params": 100,
-        **fields,
-    }
-    (folder / "metrics.json").write_text(json.dumps(record))
-    return folder
 
 
 def cell_sweep(root: Path) -> Path:
@@ -65,16 +31,6 @@ def cell_sweep(root: Path) -> Path:
         )
     (root / "multirun.yaml").write_text("hydra: {}\n")
     return root
-
-
-def table(capsys, *args) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def read_csv(text: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_mean_std_n_best_and_order(tmp_path, capsys):

@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from test_table import write_run
+from conftest import write_run
 
 from zoo.cli.plot import main
 from zoo.report.collect import collect
