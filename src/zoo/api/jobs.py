@@ -8,11 +8,11 @@ from pathlib import Path
 
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
-from hydra._internal.callbacks import Callbacks
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import run_job
 from hydra.types import HydraContext
+from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from zoo.api.trained_run import TrainedRun
@@ -48,10 +48,27 @@ def train(cfg: DictConfig, output_dir: str | Path | None = None) -> TrainedRun:
     with run_lock(run):  # as zoo-train: one run at a time in a folder, never over a finished one
         if run is not None:
             refuse_a_used_folder(run, job.ckpt_path, option="output_dir")
-        done = run_job(_work, job, "hydra.run.dir", None, HydraContext(None, Callbacks(job)),
+        done = run_job(_work, job, "hydra.run.dir", None, HydraContext(None, JobCallbacks(job)),
                        configure_logging=False)
     # re-raises the run's exception when it failed; the caller's own config: its classes too
     return TrainedRun(done.return_value, trust_run=True)
+
+
+class JobCallbacks:
+    """The config's `hydra.callbacks` around one job, called as Hydra's job runner calls
+    them (Hydra's own holder of them is private)."""
+
+    def __init__(self, cfg: DictConfig):
+        found = OmegaConf.select(cfg, "hydra.callbacks") or {}
+        self.callbacks = [instantiate(node) for node in found.values()]
+
+    def on_job_start(self, config: DictConfig, **kwargs) -> None:
+        for callback in self.callbacks:
+            callback.on_job_start(config=config, **kwargs)
+
+    def on_job_end(self, config: DictConfig, **kwargs) -> None:
+        for callback in reversed(self.callbacks):
+            callback.on_job_end(config=config, **kwargs)
 
 
 def _work(task_cfg: DictConfig) -> Path:

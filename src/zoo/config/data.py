@@ -162,7 +162,9 @@ class Vocabulary(OwnFiles):
 
 
 @dataclass
-class Table(OwnFiles):
+class DelimitedOptions(OwnFiles):
+    """The options of a delimited file (csv, text_classification)."""
+
     delimiter: str | None = knob()
     header: Any = knob(choices=("auto", True, False))
     multiline: bool = knob()
@@ -170,7 +172,7 @@ class Table(OwnFiles):
 
 
 @dataclass
-class CsvData(Table):
+class CsvData(DelimitedOptions):
     _target_: str = "zoo.data.formats.csv_sequences.CsvSequences"
     name: str = "csv"
     format: str = knob(choices=("rows", "series"))
@@ -187,7 +189,7 @@ class CsvData(Table):
 
 
 @dataclass
-class TextClassificationData(Table, Vocabulary):
+class TextClassificationData(DelimitedOptions, Vocabulary):
     _target_: str = "zoo.data.formats.text_classification.TextClassification"
     name: str = "text_classification"
     task: str = knob(choices=TEXT_TASKS)

@@ -16,6 +16,7 @@ from zoo.spec import Spec
 from zoo.task.bleu import CorpusBleu, StandardBleu, has_sacrebleu
 from zoo.task.objective import Objective
 from zoo.task.tbptt import clip_gradients, step_schedulers, truncated_training_step
+from zoo.task.train_loss import TrainLoss
 from zoo.topologies import build_model
 
 
@@ -40,25 +41,6 @@ def target_sequences(batch: dict, eos_id: int | None) -> list[list[int]]:
     return out
 
 
-class TrainLossWindow:
-    """The training loss summed over the batches since it was last logged, on the device (no
-    host sync)."""
-
-    def __init__(self):
-        self.total, self.count = None, 0
-
-    def add(self, loss: torch.Tensor, n: int) -> None:
-        weighted = loss.detach().float() * n  # as Lightning sums logged values: in float32
-        self.total = weighted if self.total is None else self.total + weighted
-        self.count += n
-
-    def take(self) -> tuple[torch.Tensor, int]:
-        """The window's mean and example count; the window starts again."""
-        mean, count = self.total / self.count, self.count
-        self.total, self.count = None, 0
-        return mean, count
-
-
 class SequenceTask(pl.LightningModule):
     def __init__(self, spec: dict, cell: dict, direction: dict, topology: dict,
                  optimizer: dict, scheduler: dict | None = None, exact_match: bool = True,
@@ -75,7 +57,7 @@ class SequenceTask(pl.LightningModule):
         # object over the whole epoch at its end and resets it, so logging it once is enough
         # (logging it at every step costs milliseconds each in Lightning's bookkeeping)
         self._metrics_logged: set[str] = set()
-        self._train_window, self._train_batch = TrainLossWindow(), 0
+        self._train_loss = TrainLoss()  # logged only where read (zoo.task.train_loss)
         self.tbptt = tbptt  # truncated BPTT within each batch (zoo.task.tbptt): manual optimisation
         self.automatic_optimization = not tbptt
         # corpus BLEU of greedy decodes (val, test) and of beam search (test); sacreBLEU's
@@ -121,7 +103,7 @@ class SequenceTask(pl.LightningModule):
         loss = self.objective.loss(logits, target)
         n = target.size(0)
         if split == "train":
-            self._train_window.add(loss, n)  # logged at the end of the step where it is read
+            self._train_loss.add(loss, n)  # logged at the end of the step where it is read
         else:
             self.log(f"{split}/loss", loss, on_epoch=True, prog_bar=split == "val", batch_size=n)
         metrics = self.objective.update(split, logits, target)
@@ -130,30 +112,6 @@ class SequenceTask(pl.LightningModule):
             self.log_dict(metrics, on_step=False, on_epoch=True, prog_bar=split == "val",
                           batch_size=n)
         return loss
-
-    def _log_train_loss(self) -> None:
-        """Log the training loss only at the steps where something reads it: `self.log` costs
-        about as much as a small model's step. Each logged value is the mean over the batches
-        since the last one, weighted by their count, so the epoch mean stays exact. Once a
-        batch (truncated BPTT scores each of its windows)."""
-        if self._train_window.count and self._reads_train_loss_now():
-            mean, count = self._train_window.take()
-            self.log("train/loss", mean, on_step=True, on_epoch=True, prog_bar=True,
-                     batch_size=count)
-
-    def _reads_train_loss_now(self) -> bool:
-        """A logger write (Lightning's rule: every `log_every_n_steps` batches that stepped,
-        or any batch once training should stop), a live progress bar's redraw (every
-        `refresh_rate` batches; the plain per-epoch lines read only the epoch's mean), or
-        the epoch's (or the run's) last batch."""
-        trainer = self.trainer
-        stepped = trainer.fit_loop.epoch_loop._batches_that_stepped + 1  # as Lightning counts
-        batch = self._train_batch + 1
-        redraw, every = self._redraw, trainer.log_every_n_steps
-        return (trainer.is_last_batch or batch >= trainer.num_training_batches
-                or trainer.should_stop or (every and stepped % every == 0)
-                or (redraw and batch % redraw == 0)
-                or 0 <= trainer.max_steps <= trainer.global_step + 1)
 
     def _score_generation(self, split: str, batch: dict) -> None:
         """Greedy decodes scored as whole sequences (exact match, up to the end token) and as
@@ -193,9 +151,7 @@ class SequenceTask(pl.LightningModule):
 
     def on_train_epoch_start(self):
         self._carried.clear()
-        self._train_window = TrainLossWindow()
-        # batches between the progress bar's redraws (0: it reads the epoch's mean only)
-        self._redraw = int(getattr(self.trainer.progress_bar_callback, "refresh_rate", 0))
+        self._train_loss = TrainLoss(self.trainer)
         self._metrics_logged.discard("train")
 
     def on_validation_epoch_start(self):
@@ -207,7 +163,6 @@ class SequenceTask(pl.LightningModule):
         self._metrics_logged.discard("test")
 
     def training_step(self, batch, batch_idx):
-        self._train_batch = batch_idx
         loss = None
         if self.tbptt:
             state = truncated_training_step(self, batch, self._carried.get("train"))
@@ -215,7 +170,11 @@ class SequenceTask(pl.LightningModule):
                 self._carried["train"] = state
         else:
             loss = self._step("train", batch)
-        self._log_train_loss()
+        read = self._train_loss.due(self.trainer, batch_idx)  # once a batch (tbptt: windows)
+        if read is not None:
+            mean, count = read
+            self.log("train/loss", mean, on_step=True, on_epoch=True, prog_bar=True,
+                     batch_size=count)
         return loss
 
     def on_before_optimizer_step(self, optimizer):

@@ -65,7 +65,7 @@ def is_name(key) -> bool:
 
 
 @dataclass
-class Table:
+class DelimitedRows:
     path: Path
     header: list[str] | None
     rows: list[tuple[int, list[str]]]  # (first line number, fields), blank rows left out
@@ -174,7 +174,7 @@ def header_of(rows: list[tuple[int, list[str]]], header, columns) -> tuple[bool,
 
 
 def read_table(path: Path, delimiter=None, header="auto", columns=(), multiline=False,
-               quoting="minimal") -> Table:
+               quoting="minimal") -> DelimitedRows:
     """Every non-blank row of a delimited file. `columns` are the keys the caller will look
     up (header names or indices), for the header rule. A quoted field over several lines is
     refused unless `multiline`; `quoting="none"` reads quotes as plain characters."""
@@ -210,7 +210,7 @@ def read_table(path: Path, delimiter=None, header="auto", columns=(), multiline=
     shown = "tab" if delimiter == "\t" else repr(delimiter)
     first = "a header" if has_header else "data, not a header"
     how = f"delimiter {shown} ({chosen}) and the first row as {first} ({why})"
-    return Table(path, names, rows, how, ends, delimiter)
+    return DelimitedRows(path, names, rows, how, ends, delimiter)
 
 
 def _listed(spans: list[str], most: int = 5) -> str:
@@ -235,7 +235,7 @@ def _quote_error(path: Path, start: int, line: int, exc: csv.Error) -> ZooError:
     return bad_line(path, line, f"is not valid delimited text ({exc})")
 
 
-def number(table: Table, line: int, field: str, column: int, what: str) -> float:
+def number(table: DelimitedRows, line: int, field: str, column: int, what: str) -> float:
     """`field` as a float that fits float32, or the error naming the file, line and column."""
     problem = number_problem(field)
     if problem is None:

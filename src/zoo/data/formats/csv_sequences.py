@@ -46,7 +46,14 @@ from torch.nn.utils.rnn import pad_sequence
 
 from zoo.data.base import FileDataModule
 from zoo.data.batches import TensorSequences
-from zoo.data.files.csv_table import Table, class_names, is_name, is_number, number, read_table
+from zoo.data.files.csv_table import (
+    DelimitedRows,
+    class_names,
+    is_name,
+    is_number,
+    number,
+    read_table,
+)
 from zoo.data.files.local_files import files_in, plural
 from zoo.data.preprocess.scaling import SCALES, fit_scaler
 from zoo.data.preprocess.windows import windows
@@ -69,7 +76,7 @@ def _choice(options, key: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def read_rows(table: Table, label_column, features_per_step: int, target: str) -> list:
+def read_rows(table: DelimitedRows, label_column, features_per_step: int, target: str) -> list:
     """(steps, label) per row: steps a list of `features_per_step`-long value lists."""
     fixed = (
         table.column(label_column, "label_column")
@@ -117,7 +124,7 @@ def read_rows(table: Table, label_column, features_per_step: int, target: str) -
     return examples
 
 
-def read_series(table: Table, columns, target_column) -> tuple[torch.Tensor, torch.Tensor]:
+def read_series(table: DelimitedRows, columns, target_column) -> tuple[torch.Tensor, torch.Tensor]:
     """(features (R, D), target (R,)) of a one-row-per-step table, in float64."""
     if columns is None:
         picked = [c for c, f in enumerate(table.rows[0][1]) if is_number(f)]
@@ -160,7 +167,7 @@ class CsvSequences(FileDataModule):
             return Layout("sequence", "aligned", causal=True)
         return Layout("sequence", "single")
 
-    def _tables(self, columns: list) -> dict[str, list[Table]]:
+    def _tables(self, columns: list) -> dict[str, list[DelimitedRows]]:
         """The files of each split; `columns` are the keys that will be looked up in them."""
         opts = self.options
         tables = {}
