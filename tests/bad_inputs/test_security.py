@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import torch
+import yaml
 from omegaconf import OmegaConf
 
 import zoo
@@ -134,14 +135,20 @@ def test_a_data_target_in_a_run_folders_config_is_refused(trained, tmp_path, ref
     ("+data.extra={_target_: builtins.open, file: VICTIM, mode: w}", "builtins.open"),
     ("+hydra.callbacks.x={_target_: builtins.open, file: VICTIM, mode: w}", "Hydra's own"),
     ("hydra.searchpath=[file:///tmp]", "Hydra's own"),
+    ("debug=../../../../../../../../tmp/evil/x", "as a path"),
+    ("+cell@hydra.callbacks.pwn=../../../../tmp/evil/x", "@hydra.callbacks.pwn"),
+    ("callbacks.lr_monitor.logging_interval="
+     "'\\${oc.create:{_target_:builtins.open,file:VICTIM,mode:w}}'", "interpolation"),
+    ("+logger.evil.save_dir=VICTIM", "elsewhere"),
+    ("+logger.evil._target_=pytorch_lightning.loggers.CSVLogger", "CSVLogger"),
 ])
 def test_resuming_a_run_whose_recorded_overrides_name_foreign_code_is_refused(
         trained, tmp_path, refusal, recorded, named):
     run = _copy(trained, tmp_path)
     victim = tmp_path / "PWNED"
     saved = run / ".hydra" / "overrides.yaml"
-    overrides = [*OmegaConf.load(saved), recorded.replace("VICTIM", str(victim))]
-    OmegaConf.save(OmegaConf.create(overrides), saved)
+    overrides = [*yaml.safe_load(saved.read_text()), recorded.replace("VICTIM", str(victim))]
+    saved.write_text(yaml.safe_dump(overrides))
     sentence = refusal("zoo-train", f"ckpt_path={run}")
     says(sentence, "overrides.yaml", named, "trust_run=true")
     assert not victim.exists()
@@ -162,14 +169,16 @@ def test_a_users_own_topology_needs_trust_run(tmp_path, refusal):
 
 
 def test_zoos_own_targets_are_known():
-    from zoo.config.trust import is_known_target, shipped_targets
+    from zoo.config.trust import is_known_target, named_targets
 
     assert {"zoo.cells.stack.RecurrentStack", "torch.optim.lr_scheduler.StepLR"} <= \
-        shipped_targets()
+        named_targets()
     for known in ("zoo.topologies.seq2seq.Seq2Seq", "zoo.data.synthetic.adding.Adding",
                   "torch.optim.AdamW", "pytorch_lightning.Trainer"):
         assert is_known_target(known), known
     for foreign in ("builtins.exec", "torch.load", "os.system", "zoo.data.base.os.system",
+                    "zoo.topologies.base.Topology", "pytorch_lightning.loggers.CSVLogger",
+                    "torch.optim.Optimizer",
                     "subprocess.Popen", "zoo.cells.stack.torch.load", 42):
         assert not is_known_target(foreign), foreign
 
@@ -197,3 +206,48 @@ def test_records_and_checkpoints_carry_the_schema_version_and_a_newer_one_is_ref
     _tamper(ckpt, "hyper_parameters.schema_version", SCHEMA_VERSION + 1)
     says(refusal("zoo-eval", f"ckpt_path={ckpt}"), "newer zoo",
          f"schema_version {SCHEMA_VERSION + 1}")
+
+
+
+def _made_node(victim: Path) -> str:
+    """An interpolation that makes a node naming foreign code when it is resolved."""
+    return "${oc.create:{_target_:builtins.open,file:'" + str(victim) + "',mode:w}}"
+
+
+@pytest.mark.parametrize("inside_run_folder", [True, False], ids=["run_folder", "ckpt_file"])
+def test_an_interpolation_in_a_checkpoints_model_config_is_refused(
+        trained, tmp_path, refusal, inside_run_folder):
+    """A known class with an extra key whose interpolation makes a foreign node."""
+    run = _copy(trained, tmp_path)
+    ckpt = _best(run)
+    if not inside_run_folder:
+        ckpt = Path(shutil.copy(ckpt, tmp_path / "model.ckpt"))
+    victim = tmp_path / "PWNED"
+    _tamper(ckpt, "hyper_parameters.topology",
+            {"_target_": "zoo.topologies.many_to_one.ManyToOne", "evil": _made_node(victim)})
+    for command in _commands(run if inside_run_folder else ckpt):
+        says(refusal(*command), "interpolation at topology.evil", "trust_run=true")
+        assert not victim.exists(), command
+    with pytest.raises(ZooError, match="interpolation"):
+        zoo.load(run if inside_run_folder else ckpt)
+    assert not victim.exists()
+
+
+def test_an_interpolation_that_resolves_to_another_is_refused(trained, tmp_path, refusal):
+    """An escaped interpolation resolves to a live one: in .hydra/config.yaml and in the
+    config a checkpoint holds."""
+    run = _copy(trained, tmp_path)
+    victim = tmp_path / "PWNED"
+    saved = run / ".hydra" / "config.yaml"
+    saved.write_text(saved.read_text().replace(
+        "\ndata:\n", "\ndata:\n  evil: '\\" + _made_node(victim).replace("'", "''") + "'\n", 1))
+    assert "evil" in OmegaConf.load(saved).data
+    says(refusal("zoo-eval", f"ckpt_path={run}"), "interpolation at data.evil")
+    with pytest.raises(ZooError, match="interpolation"):
+        zoo.load(run).eval()
+    ckpt = Path(shutil.copy(_best(trained), tmp_path / "model.ckpt"))
+    _tamper(ckpt, f"{CONFIG_KEY}.data.evil", "\\" + _made_node(victim))
+    says(refusal("zoo-eval", f"ckpt_path={ckpt}"), "interpolation at data.evil")
+    _tamper(ckpt, f"{CONFIG_KEY}.data.evil", _made_node(victim))  # resolved once: a node
+    says(refusal("zoo-eval", f"ckpt_path={ckpt}"), r"'builtins.open' \(data.evil._target_\)")
+    assert not victim.exists()

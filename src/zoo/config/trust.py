@@ -2,13 +2,18 @@
 
 A saved config names classes by `_target_`, and Hydra's `instantiate` calls whatever a
 `_target_` names, at any depth of the config (Hydra's own blocklist stops `os.system`, not
-`open` or `torch.load`, and is no security boundary). So before anything saved is built or
-even imported, every `_target_` in it must name one of zoo's own kinds of object: a
-datamodule, a topology, a recurrent stack, an optimizer or a learning-rate schedule, a
-Lightning trainer, callback or logger, from zoo, torch.optim or Lightning; or a `_target_`
-that zoo's own config files name (the logger factories). Anything else is refused in one
-sentence, before any call, unless the user says they trust the run (`trust_run=true`, for a
-run of their own that uses their own classes).
+`open` or `torch.load`, and is no security boundary); an interpolation (`${oc.create:...}`)
+can make such a node when it is resolved. So before anything saved is built or even
+imported:
+
+- no string in it may hold an interpolation: zoo saves its configs resolved, and resolves a
+  run folder's `.hydra/config.yaml` once, itself, before this check;
+- every `_target_` in it must be one zoo knows by name: those its own config files and
+  schemas name (its datamodules, topologies, the recurrent stack, the callbacks and loggers
+  it ships, Lightning's Trainer) or an optimizer or learning-rate schedule of torch.optim.
+
+Anything else is refused in one sentence, before any call, unless the user says they trust
+the run (`trust_run=true`, for a run of their own that uses their own classes).
 """
 
 from __future__ import annotations
@@ -23,48 +28,42 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from zoo.errors import ZooError
 
 TRUST_OPTION = "trust_run=true"
-# modules whose import runs only zoo's, torch's or Lightning's own code
-SAFE_ROOTS = ("zoo.", "torch.optim.", "pytorch_lightning.", "lightning.pytorch.")
-
-
-def _kinds() -> tuple[type, ...]:
-    import pytorch_lightning as pl
-    import torch
-    from pytorch_lightning.loggers import Logger
-
-    from zoo.cells.stack import RecurrentStack
-    from zoo.topologies.base import Topology
-
-    return (pl.LightningDataModule, Topology, RecurrentStack, torch.optim.Optimizer,
-            torch.optim.lr_scheduler.LRScheduler, torch.optim.lr_scheduler.ReduceLROnPlateau,
-            pl.Trainer, pl.Callback, Logger)
+OPTIMIZERS = "torch.optim."  # an optimizer or a schedule of torch's own, whatever its name
 
 
 @functools.cache
-def shipped_targets() -> frozenset[str]:
-    """Every `_target_` that a YAML file of zoo's own config folder names."""
+def named_targets() -> frozenset[str]:
+    """Every `_target_` zoo's own config files and schemas name."""
     from zoo.config.conf_dir import config_dir
+    from zoo.config.model import CellConfig
+    from zoo.config.store import OPTION_SCHEMAS
 
-    found = set()
+    found = {CellConfig._target_, "pytorch_lightning.Trainer"}
+    for schemas in OPTION_SCHEMAS.values():
+        found.update(getattr(s, "_target_", None) for s in schemas.values())
     for path in Path(config_dir()).rglob("*.yaml"):
         try:
             found.update(target for _, target in targets(OmegaConf.load(path)))
         except Exception:  # a file of Hydra's own syntax OmegaConf cannot read alone
             continue
-    return frozenset(found)
+    return frozenset(t for t in found if isinstance(t, str))
 
 
 def is_known_target(target) -> bool:
-    """Whether `target` (a dotted path) names one of zoo's own kinds of object. Only a path
-    under zoo, torch.optim or Lightning is ever imported to find out."""
+    """Whether `target` (a dotted path) is one zoo knows by name. Only a path under
+    torch.optim is ever imported to find out."""
     if not isinstance(target, str):
         return False
-    if target in shipped_targets():
+    if target in named_targets():
         return True
-    if not target.startswith(SAFE_ROOTS):
+    if not target.startswith(OPTIMIZERS):
         return False
+    import torch
+
     found = _locate(target)
-    return isinstance(found, type) and issubclass(found, _kinds())
+    kinds = (torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler,
+             torch.optim.lr_scheduler.ReduceLROnPlateau)
+    return isinstance(found, type) and issubclass(found, kinds) and found not in kinds
 
 
 def _locate(target: str):
@@ -82,32 +81,44 @@ def _locate(target: str):
     return None
 
 
-def targets(node, where: str = "") -> Iterator[tuple[str, object]]:
-    """(key, value) of every `_target_` in `node` (a config or plain dicts and lists), at
-    any depth."""
-    if isinstance(node, DictConfig | dict):
-        items = node.items_ex(resolve=False) if isinstance(node, DictConfig) else node.items()
-        for key, value in items:
+def _items(node, where: str) -> Iterator[tuple[str, object]]:
+    """(key, value) of every leaf and node in `node` (a config or plain dicts and lists), at
+    any depth, values as written (interpolations unresolved)."""
+    if isinstance(node, DictConfig | ListConfig):
+        node = OmegaConf.to_container(node, resolve=False)
+    if isinstance(node, dict):
+        for key, value in node.items():
             path = f"{where}.{key}" if where else str(key)
-            if key == "_target_":
-                yield path, value
-            else:
-                yield from targets(value, path)
-    elif isinstance(node, ListConfig | list | tuple):
+            yield path, value
+            yield from _items(value, path)
+    elif isinstance(node, list | tuple):
         for i, value in enumerate(node):
-            yield from targets(value, f"{where}[{i}]")
+            yield f"{where}[{i}]", value
+            yield from _items(value, f"{where}[{i}]")
+
+
+def targets(node, where: str = "") -> Iterator[tuple[str, object]]:
+    """(key, value) of every `_target_` in `node`, at any depth."""
+    return ((key, value) for key, value in _items(node, where)
+            if key.rpartition(".")[2] == "_target_")
 
 
 def check_targets(node, source: str, trust: bool = False) -> None:
-    """Refuse `node` (read back from `source`, a checkpoint or a run folder) if any of its
-    `_target_`s names something other than zoo's own kinds of object; `trust` (the user's
-    `trust_run=true`) lets a run's own classes through."""
+    """Refuse `node` (read back from `source`, a checkpoint or a run folder) if a string in it
+    holds an interpolation or a `_target_` names something zoo does not know by name;
+    `trust` (the user's `trust_run=true`) lets a run's own classes through."""
     if trust:
         return
-    for key, target in targets(node):
-        if not is_known_target(target):
+    for key, value in _items(node, ""):
+        if isinstance(value, str) and "${" in value:
             raise ZooError(
-                f"{source} asks to build {target!r} ({key}), which is not one of zoo's own "
+                f"{source} holds an interpolation at {key} ({value[:60]!r}), which zoo never "
+                "saves (its configs are saved resolved); it may be a file made to run code. "
+                f"If this is your own run, give {TRUST_OPTION} to read it as it is."
+            )
+        if key.rpartition(".")[2] == "_target_" and not is_known_target(value):
+            raise ZooError(
+                f"{source} asks to build {value!r} ({key}), which is not one of zoo's own "
                 "classes; zoo builds only its own from what it reads back, so this may be "
                 "a file made to run code. If this is your own run and its class is yours, "
                 f"give {TRUST_OPTION} to build it."

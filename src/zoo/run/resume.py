@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import OmegaConf
@@ -108,37 +109,63 @@ def resume_args(args: list[str]) -> list[str]:
 
 
 def recorded_overrides(run: Path, trust: bool = False) -> list[str]:
-    """RUN's own command-line overrides. They are data read back from a folder: Hydra's own
-    settings, and `_target_`s other than zoo's own classes, are refused unless `trust`
-    (zoo.config.trust)."""
-    overrides = [str(o) for o in OmegaConf.load(run / ".hydra" / "overrides.yaml")]
-    check_recorded(overrides, run / ".hydra" / "overrides.yaml", trust)
+    """RUN's own command-line overrides, read as plain text (nothing in them is resolved).
+    They are data read back from a folder: what `check_recorded` refuses is refused unless
+    `trust` (zoo.config.trust)."""
+    source = run / ".hydra" / "overrides.yaml"
+    try:
+        overrides = yaml.safe_load(source.read_text(encoding="utf-8")) or []
+    except (yaml.YAMLError, UnicodeDecodeError):
+        overrides = None
+    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+        raise ZooError(f"{source} is not a list of overrides; give the folder of a run "
+                       "zoo-train wrote.")
+    check_recorded(overrides, source, trust)
     return overrides
 
 
+# keys of a logger or callback that name where it writes: zoo-train sets them in the run folder
+WRITES_TO = ("save_dir", "dirpath", "root_dir", "log_dir")
+
+
 def check_recorded(overrides: list[str], source: Path, trust: bool) -> None:
-    """Refuse recorded overrides that would set Hydra's own settings (its callbacks, launcher
-    and search path are built before any zoo check runs; zoo-train never records them there)
-    or build something other than zoo's own classes."""
+    """Refuse recorded overrides that zoo-train never records and that would make the resume
+    run or write what the folder's author chose: Hydra's own settings (its callbacks, launcher
+    and search path are built before any zoo check runs), a config placed elsewhere
+    (`group@package=`), a group option given as a path (`debug=../../x` loads any YAML file),
+    an interpolation, a class zoo does not know by name, or a logger's or callback's folder."""
     if trust:
         return
+    from zoo.config.conf_dir import config_dir
+
+    groups = {p.name for p in Path(config_dir()).iterdir() if p.is_dir()}
     for line in overrides:
         try:
             override = OverridesParser.create().parse_override(line)
         except HydraException:
             raise ZooError(f"{source} holds {line!r}, which is not an override; give the "
                            "folder of a run zoo-train wrote.") from None
-        key = override.key_or_group
+        key, value = override.key_or_group, override.value()
         if key.split(".")[0].split("/")[0] == "hydra":
-            raise ZooError(
-                f"{source} sets {key}, one of Hydra's own settings, which zoo-train never "
-                "records there (it may be a file made to run code); if you wrote it "
-                f"yourself, give {TRUST_OPTION}."
-            )
-        nested = override.value()
-        for part in reversed(key.split(".")):
-            nested = {part: nested}
-        check_targets(nested, str(source))
+            problem = f"sets {key}, one of Hydra's own settings"
+        elif override.package is not None:
+            problem = f"places {key} at @{override.package}"
+        elif key in groups and isinstance(value, str) and ("/" in value or ".." in value):
+            problem = f"gives {key} as a path ({value})"
+        elif "${" in line:
+            problem = f"holds an interpolation ({line})"
+        elif key.startswith(("logger.", "callbacks.")) and key.rpartition(".")[2] in WRITES_TO:
+            problem = f"sends {key} elsewhere ({value})"
+        else:
+            nested = value
+            for part in reversed(key.split(".")):
+                nested = {part: nested}
+            check_targets(nested, str(source))
+            continue
+        raise ZooError(
+            f"{source} {problem}, which zoo-train never records there (it may be a file made "
+            f"to run code); if you wrote it yourself, give {TRUST_OPTION}."
+        )
 
 
 def _parsed(override: str):
