@@ -10,15 +10,12 @@ from __future__ import annotations
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from zoo.cells.merge import check_merge
 from zoo.cells.stack import RecurrentStack
 from zoo.errors import ZooError
 
 
 def build_stack(cell: DictConfig, direction: DictConfig | None, input_size: int) -> RecurrentStack:
     bidirectional = bool(direction.bidirectional) if direction is not None else False
-    if direction is not None:
-        check_merge(direction.merge)  # a typo is an error even where the merge is unused
     if not cell.get("_target_"):
         raise ZooError("the cell config names no class; give cell._target_ "
                        "(e.g. zoo.cells.stack.RecurrentStack).")

@@ -9,8 +9,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from zoo.errors import ZooError
-
 SCHEMES = ("default", "orthogonal", "xavier", "identity")
 
 
@@ -18,14 +16,9 @@ def _gate_blocks(weight: torch.Tensor, hidden_size: int):
     return weight.data.split(hidden_size, dim=0)
 
 
-def check_scheme(scheme: str) -> None:
-    if scheme not in SCHEMES:
-        raise ZooError(f"cell.init={scheme!r} is not a known scheme; choose one of {SCHEMES}.")
-
-
 def initialise(module: nn.RNNBase, scheme: str, forget_bias: float | None = None) -> None:
-    """Initialise `module` in place by `scheme`; set the LSTM forget-gate bias if given."""
-    check_scheme(scheme)
+    """Initialise `module` in place by `scheme` (one of `SCHEMES`: the cell schema's `init`
+    knob refuses any other); set the LSTM forget-gate bias if given."""
     hidden = module.hidden_size
     for name, param in module.named_parameters():
         if scheme == "default":

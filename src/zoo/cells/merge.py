@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from zoo.errors import ZooError
-
 MERGES = ("concat", "sum", "mean", "mul")
-
-
-def check_merge(merge: str) -> None:
-    if merge not in MERGES:
-        raise ZooError(f"direction.merge={merge!r} is not known; choose one of {MERGES}.")
 
 
 def merge_directions(forward: torch.Tensor, backward: torch.Tensor, merge: str) -> torch.Tensor:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from zoo.cells.init import check_scheme
 from zoo.cells.min_gru import MinGRU
 from zoo.cells.min_lstm import MinLSTM
 from zoo.errors import ZooError
@@ -70,7 +69,6 @@ class MinLayer(nn.Module):
 
     def initialise(self, scheme: str, forget_bias: float | None = None) -> None:
         """`default` keeps torch's Linear init; `xavier` per gate block with zero biases."""
-        check_scheme(scheme)
         if scheme in ("orthogonal", "identity"):
             raise ZooError(
                 f"cell.init={scheme!r} shapes a recurrent weight matrix, which "

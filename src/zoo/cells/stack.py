@@ -25,7 +25,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from zoo.cells.init import initialise
-from zoo.cells.merge import check_merge, merge_directions, merged_size
+from zoo.cells.merge import merge_directions, merged_size
 from zoo.cells.min_layer import MIN_CELLS, MinLayer
 from zoo.cells.padded import run_padded
 from zoo.errors import ZooError
@@ -73,7 +73,6 @@ class RecurrentStack(nn.Module):
             raise ZooError("cell.hidden_size and cell.num_layers must be positive integers.")
         if not 0.0 <= dropout < 1.0:
             raise ZooError(f"cell.dropout={dropout} must lie in [0, 1).")
-        check_merge(merge)
         if packing not in PACKING:
             raise ZooError(f"cell.packing={packing!r} is not known; choose one of {PACKING}.")
         self.packing = packing

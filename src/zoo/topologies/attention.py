@@ -10,14 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from zoo.errors import ZooError
-
 ATTENTIONS = ("none", "luong", "bahdanau")
-
-
-def check_attention(kind: str) -> None:
-    if kind not in ATTENTIONS:
-        raise ZooError(f"topology.attention={kind!r} is not known; choose one of {ATTENTIONS}.")
 
 
 class Attention(nn.Module):

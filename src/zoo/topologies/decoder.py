@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from zoo.cells import build_stack
-from zoo.topologies.attention import Attention, check_attention
+from zoo.topologies.attention import Attention
 from zoo.topologies.base import Topology
 from zoo.topologies.decoder_state import DecoderState
 from zoo.topologies.generation import Generating
@@ -24,7 +24,6 @@ class Decoder(nn.Module):
     def __init__(self, spec, cell, embedding_dim: int, output_dropout: float = 0.0,
                  extra_size=0, memory_size=0, attention="none"):
         super().__init__()
-        check_attention(attention)
         self.attention_kind = attention
         self.embed = nn.Embedding(spec.target_size, embedding_dim, padding_idx=spec.pad_id)
         rnn_in = embedding_dim + extra_size + (memory_size if attention == "bahdanau" else 0)

@@ -11,7 +11,6 @@ import torch
 
 from zoo.data.base import SequenceDataModule
 from zoo.data.batches import TensorSequences
-from zoo.errors import ZooError
 from zoo.spec import Layout, Spec
 
 
@@ -36,8 +35,6 @@ class Adding(SequenceDataModule):
 
     def build(self):
         T = self.options["T"]
-        if T < 2:
-            raise ZooError(f"data.T={T} is too short; the adding problem needs T >= 2.")
         g = torch.Generator().manual_seed(self.seed)
         splits = {}
         for split in ("train", "val", "test"):
