@@ -58,3 +58,8 @@ def trusted(opts: DictConfig) -> bool:
         raise ZooError(f"trust_run={opts.trust_run!r} is not true or false; give trust_run=true "
                        "only for a run you trust.")
     return opts.trust_run
+
+
+def comma_list(values: list[str]) -> list[str]:
+    """The names of repeated, comma-separated options (`--by cell --by data,seed`)."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from zoo.cli.options import comma_list
 from zoo.cli.user_errors import ArgumentParser, exit_status
 from zoo.errors import ZooError
 from zoo.report.collect import collect
@@ -90,8 +91,7 @@ def _plot(args) -> int:
     sweep = collect(args.dirs)
     if not sweep.runs:
         raise ZooError("no run under the given folders finished successfully; nothing to plot.")
-    keys, pool = ([k.strip() for v in values for k in v.split(",") if k.strip()]
-                  for values in (args.by, args.pool))
+    keys, pool = comma_list(args.by), comma_list(args.pool)
     table = tabulate(sweep, keys, [final_metric(sweep.runs, args.metric)], pool=pool)
     final = table.metrics[0]
     fig, lines = sweep_figure(table, curve_metric(final), args.x, args.step)

@@ -14,6 +14,7 @@ import argparse
 import math
 import sys
 
+from zoo.cli.options import comma_list
 from zoo.cli.user_errors import ArgumentParser, exit_status
 from zoo.report.collect import collect
 from zoo.report.render import notes, to_csv, to_latex, to_markdown, to_rich
@@ -113,10 +114,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _split(values: list[str]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
 def main(argv: list[str] | None = None) -> int:
     return exit_status(lambda: _table(parser().parse_args(argv)))
 
@@ -125,12 +122,12 @@ def _table(args) -> int:
     sweep = collect(args.dirs, args.include_smoke)
     table = tabulate(
         sweep,
-        _split(args.by),
-        _split(args.metric),
-        _split(args.maximize),
-        _split(args.minimize),
+        comma_list(args.by),
+        comma_list(args.metric),
+        comma_list(args.maximize),
+        comma_list(args.minimize),
         args.significance,
-        _split(args.pool),
+        comma_list(args.pool),
     )
     if table is None:
         _print_notes(notes(sweep, None), args.format)

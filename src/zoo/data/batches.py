@@ -29,6 +29,8 @@ class TensorSequences(Dataset):
     each target's reference text as UTF-8 bytes (`zoo.data.padding.utf8_rows`), which
     sacreBLEU scores (zoo.task.bleu)."""
 
+    WHOLE_ONLY = ("x_words",)  # read only over a whole split, never by a training step
+
     def __init__(self, x, y, x_len=None, y_len=None, x_words=None, y_text=None,
                  y_text_len=None):
         self.tensors = {"x": x, "y": y, "x_len": x_len, "y_len": y_len, "x_words": x_words,
@@ -41,8 +43,16 @@ class TensorSequences(Dataset):
         return len(self.tensors["x"])
 
     def __getitem__(self, indices) -> dict:
+        """A batch: the tensors a step reads (not those in `WHOLE_ONLY`)."""
+        return self._rows(indices, [k for k in self.tensors if k not in self.WHOLE_ONLY])
+
+    def whole(self) -> dict:
+        """Every example, with every tensor (the baselines fit on it)."""
+        return self._rows(list(range(len(self))), list(self.tensors))
+
+    def _rows(self, indices, keys: list[str]) -> dict:
         idx = torch.as_tensor(indices, dtype=torch.long)
-        batch = {k: v[idx] for k, v in self.tensors.items()}
+        batch = {k: self.tensors[k][idx] for k in keys}
         for seq, lengths in (("x", "x_len"), ("y", "y_len"), ("x_words", "x_len"),
                              ("y_text", "y_text_len")):
             if seq == "y" and self.aligned:

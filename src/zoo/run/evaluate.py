@@ -80,7 +80,7 @@ def evaluate(
         "overrides": list(overrides),
         "wall_s": round(time.time() - start, 3),
     }
-    if run.task.sacrebleu_signature():  # as the run's metrics.json records it
-        record["sacrebleu_signature"] = run.task.sacrebleu_signature()
+    if signature := run.task.sacrebleu_signature():  # as the run's metrics.json records it
+        record["sacrebleu_signature"] = signature
     path.write_text(json.dumps(record, indent=2) + "\n")
     return metrics, path

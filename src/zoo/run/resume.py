@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
 from hydra.errors import HydraException
 from omegaconf import OmegaConf
 
@@ -104,14 +105,15 @@ def resume_args(args: list[str]) -> list[str]:
     keys = {_key(a) for a in given}
     recorded = recorded_overrides(run, trust)
     refuse_another_model(run, recorded, given)
-    kept = [o for o in recorded if _key(o) not in keys | {"ckpt_path"}]
+    kept = [line for line, _ in recorded if _key(line) not in keys | {"ckpt_path"}]
     return [*kept, *given, f"ckpt_path={last.resolve()}", f"hydra.run.dir={run.resolve()}"]
 
 
-def recorded_overrides(run: Path, trust: bool = False) -> list[str]:
-    """RUN's own command-line overrides, read as plain text (nothing in them is resolved).
-    They are data read back from a folder: what `check_recorded` refuses is refused unless
-    `trust` (zoo.config.trust)."""
+def recorded_overrides(run: Path, trust: bool = False) -> list[tuple[str, Override | None]]:
+    """RUN's own command-line overrides, each line with its parse (None: Hydra's parser
+    refuses it), read as plain text (nothing in them is resolved). They are data read back
+    from a folder: what `check_recorded` refuses is refused unless `trust`
+    (zoo.config.trust)."""
     source = run / ".hydra" / "overrides.yaml"
     try:
         overrides = yaml.safe_load(source.read_text(encoding="utf-8")) or []
@@ -120,15 +122,18 @@ def recorded_overrides(run: Path, trust: bool = False) -> list[str]:
     if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
         raise ZooError(f"{source} is not a list of overrides; give the folder of a run "
                        "zoo-train wrote.")
-    check_recorded(overrides, source, trust)
-    return overrides
+    parser = OverridesParser.create()
+    recorded = [(line, _parsed(line, parser)) for line in overrides]
+    check_recorded(recorded, source, trust)
+    return recorded
 
 
 # keys of a logger or callback that name where it writes: zoo-train sets them in the run folder
 WRITES_TO = ("save_dir", "dirpath", "root_dir", "log_dir")
 
 
-def check_recorded(overrides: list[str], source: Path, trust: bool) -> None:
+def check_recorded(recorded: list[tuple[str, Override | None]], source: Path,
+                   trust: bool) -> None:
     """Refuse recorded overrides that zoo-train never records and that would make the resume
     run or write what the folder's author chose: Hydra's own settings (its callbacks, launcher
     and search path are built before any zoo check runs), a config placed elsewhere
@@ -139,12 +144,10 @@ def check_recorded(overrides: list[str], source: Path, trust: bool) -> None:
     from zoo.config.conf_dir import config_dir
 
     groups = {p.name for p in Path(config_dir()).iterdir() if p.is_dir()}
-    for line in overrides:
-        try:
-            override = OverridesParser.create().parse_override(line)
-        except HydraException:
+    for line, override in recorded:
+        if override is None:
             raise ZooError(f"{source} holds {line!r}, which is not an override; give the "
-                           "folder of a run zoo-train wrote.") from None
+                           "folder of a run zoo-train wrote.")
         key, value = override.key_or_group, override.value()
         if key.split(".")[0].split("/")[0] == "hydra":
             problem = f"sets {key}, one of Hydra's own settings"
@@ -168,14 +171,15 @@ def check_recorded(overrides: list[str], source: Path, trust: bool) -> None:
         )
 
 
-def _parsed(override: str):
+def _parsed(override: str, parser: OverridesParser | None = None) -> Override | None:
     try:
-        return OverridesParser.create().parse_override(override)
+        return (parser or OverridesParser.create()).parse_override(override)
     except HydraException:
         return None  # Hydra reports it when it composes the run
 
 
-def refuse_another_model(run: Path, recorded: list[str], given: list[str]) -> None:
+def refuse_another_model(run: Path, recorded: list[tuple[str, Override | None]],
+                         given: list[str]) -> None:
     """A resume continues the run's weights: an override in `given` that changes the model or
     the data (SAME_RUN) from what `run` recorded asks for a new run, not a resume."""
     config = run / ".hydra" / "config.yaml"
@@ -183,9 +187,10 @@ def refuse_another_model(run: Path, recorded: list[str], given: list[str]) -> No
     hydra = run / ".hydra" / "hydra.yaml"
     choices = OmegaConf.select(OmegaConf.load(hydra), "hydra.runtime.choices", default=None) \
         if hydra.is_file() else None
-    before = {_key(o): _parsed(o) for o in recorded}
+    before = {_key(line): parsed for line, parsed in recorded}
+    parser = OverridesParser.create()
     for override in given:
-        new = _parsed(override)
+        new = _parsed(override, parser)
         if new is None or new.key_or_group.split(".")[0] not in SAME_RUN:
             continue
         key = new.key_or_group

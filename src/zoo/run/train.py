@@ -153,8 +153,8 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
         had = {k: v for k, v in {**trainer.callback_metrics, **metrics}.items() if "/" in k}
         where = f"epoch {trainer.current_epoch}, step {trainer.global_step}"
         raise Interrupted(where, had) from stop
-    if task.sacrebleu_signature():  # what a paper quotes beside test/sacrebleu
-        record["sacrebleu_signature"] = task.sacrebleu_signature()
+    if signature := task.sacrebleu_signature():  # what a paper quotes beside test/sacrebleu
+        record["sacrebleu_signature"] = signature
     if not record.get("smoke"):  # a smoke run's metrics say nothing about the model
         warn_if_not_better(metrics)
     log_final_hparams(trainer.loggers, _plain(cfg), metrics)

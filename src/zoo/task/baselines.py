@@ -30,7 +30,7 @@ def _whole(objective: Objective, data) -> tuple[torch.Tensor, torch.Tensor, torc
     """Every real (non-padding) step of a split: (targets, inputs at the same steps (the
     tokens before the vocabulary cut where the data keeps them), the inputs' last real step
     per example)."""
-    batch = data[list(range(len(data)))]
+    batch = data.whole() if hasattr(data, "whole") else data[list(range(len(data)))]
     _, target = objective.select(batch["y"], batch)
     x = batch["x"]
     layout = objective.spec.layout
