@@ -24,7 +24,7 @@ from zoo.errors import ZooError
 from zoo.run.callbacks.epoch_times import EpochTimes
 from zoo.run.lock import LOCK, run_lock
 from zoo.run.resume import resume_args
-from zoo.run.sweep_folder import refuse_another_sweep
+from zoo.sweep.folder import refuse_another_sweep
 
 from .conftest import says
 

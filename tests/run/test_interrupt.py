@@ -42,6 +42,7 @@ def test_a_stopped_run_records_interrupted_with_what_it_had(tmp_path, signum):
     assert proc.returncode == 128 + signum
     record = read_metrics(run)
     assert record["status"] == "interrupted"
-    assert record["error"].startswith(f"stopped by {signum.name} at epoch ")
+    assert record["error"].startswith(f"stopped by {signum.name} (")
+    assert ") at epoch " in record["error"]
     assert record["metrics"]["val/mse"] > 0  # the last validation it ran
     assert f"interrupted: stopped by {signum.name}" in err

@@ -50,7 +50,7 @@ def check_launcher(args: list[str]) -> None:
         launcher = compose("train", overrides=chosen, return_hydra_config=True).hydra.launcher
     cls = get_method(launcher._target_)
     check_ranges(launcher, "hydra.launcher", cls)
-    if cls.__module__.startswith("hydra_plugins.hydra_joblib_launcher"):
+    if any(c.__module__.startswith("hydra_plugins.hydra_joblib_launcher") for c in cls.__mro__):
         import joblib
 
         try:

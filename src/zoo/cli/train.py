@@ -14,8 +14,8 @@ from zoo.config.conf_dir import config_dir
 from zoo.run.entry import run_entry
 from zoo.run.lock import run_lock
 from zoo.run.resume import resume_args, run_folder
-from zoo.run.sweep_folder import refuse_another_sweep
 from zoo.run.train import train_and_test
+from zoo.sweep.folder import refuse_another_sweep
 
 
 @hydra.main(version_base="1.3", config_path=config_dir(), config_name="train")

@@ -1,13 +1,16 @@
 """What every Hydra entry point does around its work: time it, write `metrics.json` with the
 run's provenance, turn user mistakes into one-line errors, and return the sweep objective.
 
-In a multirun a failed job is recorded (`"status": "failed"`) and the sweep goes on. Ctrl-C
-or SIGTERM record `"status": "interrupted"` with the metrics logged so far, then end the
-process (exit status 128 + the signal's number), a sweep included.
+In a multirun a failed job is recorded (`"status": "failed"`) and the sweep goes on; a job
+that finds an earlier attempt of itself in its folder carries on from it (zoo.run.attempts).
+Ctrl-C or SIGTERM record `"status": "interrupted"` with the metrics logged so far, then end the
+process (exit status 128 + the signal's number), a sweep included; SLURM's warning before a
+time limit does too, then goes to submitit's handler, which requeues the job.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import sys
@@ -21,8 +24,9 @@ from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.utilities import rank_zero_only
 
 from zoo.errors import ZooError, outside_world
+from zoo.run.attempts import carry_on, slurm_job
 from zoo.run.ddp import end_ddp_job, one_job_argv
-from zoo.run.interrupt import sigterm_interrupts
+from zoo.run.interrupt import sigterm_interrupts, warning_signal, why
 from zoo.run.record import clean, git_sha, machine, versions, write_record
 from zoo.run.threads import apply_threads
 from zoo.tracking import finish_wandb
@@ -65,12 +69,16 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
     record = {"status": "ok", "metrics": {}, "seed": cfg.seed,
               "choices": _choices(hydra_cfg), "overrides": list(hydra_cfg.overrides.task),
               "git_sha": git_sha(SOURCE), "versions": versions(), "machine": machine()}
+    if job := slurm_job():
+        record["slurm"] = job
     start = time.time()
     failure: Exception | None = None
     stop: KeyboardInterrupt | None = None
     with sigterm_interrupts() as signals:
         try:
             record["threads"] = apply_threads(cfg, hydra_cfg)
+            if hydra_cfg.mode == RunMode.MULTIRUN:  # requeued, or its sweep resumed
+                carry_on(cfg, output_dir, record)
             one_job_argv(hydra_cfg)  # what Lightning re-runs for DDP ranks > 0
             metrics, params = work(cfg, output_dir, record)  # work adds fields to record
             record["metrics"], record["params"] = clean(metrics), params
@@ -94,6 +102,8 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
             failure = _unrecorded(failure, exc)
     if stop is not None:
         print(f"interrupted: {record['error']}; metrics.json records it.", file=sys.stderr)
+        if signum == warning_signal():  # the displaced handler (submitit's) requeues the job
+            signal.raise_signal(signum)
         sys.exit(128 + signum)
     return record, failure
 
@@ -110,17 +120,26 @@ def _unrecorded(failure: Exception | None, exc: OSError) -> Exception:
 
 
 def record_path(output_dir: Path, record: dict) -> Path:
-    """metrics.json, except that a resume which did not end well leaves the run's earlier
-    record as it was and writes its own beside it."""
+    """metrics.json, except that a resume of a finished run which did not end well leaves the
+    run's record as it was and writes its own beside it."""
     path = output_dir / "metrics.json"
-    if record["status"] != "ok" and path.is_file():
+    if record["status"] != "ok" and _finished(path):
         return output_dir / RESUME_FAILED
     return path
+
+
+def _finished(path: Path) -> bool:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("status") == "ok"
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, AttributeError):  # unreadable: keep it, write beside it
+        return True
 
 
 def _interrupted(record: dict, stop: KeyboardInterrupt, signum: signal.Signals) -> None:
     """`zoo.run.interrupt.Interrupted` says where the run stopped and what it had logged."""
     where = getattr(stop, "where", None)
     record["status"] = "interrupted"
-    record["error"] = f"stopped by {signum.name}" + (f" at {where}" if where else "")
+    record["error"] = f"stopped by {why(signum)}" + (f" at {where}" if where else "")
     record["metrics"] = clean(getattr(stop, "metrics", {}))

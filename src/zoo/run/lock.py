@@ -19,7 +19,7 @@ LOCK = ".zoo.lock"
 
 
 @contextmanager
-def run_lock(run: Path | None) -> Iterator[None]:
+def run_lock(run: Path | None, option: str = "hydra.run.dir") -> Iterator[None]:
     """Hold `run`'s lock while the body runs; one sentence if another process holds it. A
     folder made here only for its lock is removed again if the run left nothing in it. DDP
     ranks > 0 run in rank 0's folder under rank 0's lock."""
@@ -34,7 +34,7 @@ def run_lock(run: Path | None) -> Iterator[None]:
     except Timeout:
         raise ZooError(
             f"another zoo-train is running in {run} (it holds {run / LOCK}); wait for it to "
-            "end, or give hydra.run.dir another folder."
+            f"end, or give {option} another folder."
         ) from None
     except OSError:  # a folder it cannot write: nothing to mix; the run says why it fails
         lock = None

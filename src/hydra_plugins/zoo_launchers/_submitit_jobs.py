@@ -1,0 +1,116 @@
+"""submitit's launchers (`pip install "zoo[scale]"`): `submitit_slurm` sends a sweep to SLURM as
+one job array, `submitit_local` runs the same code path as local processes.
+
+zoo submits through submitit but waits on the scheduler's queue (`squeue`) and reads each job's
+answer from its metrics.json, never from submitit's result pickles. So a sweep needs no
+accounting database (submitit polls `sacct`, which a cluster without one answers with a screen
+of warnings), and a command run again after its sweeper died finds the jobs that sweeper left,
+by their ids (`<sweep>/.submitit/<job id>/`), and waits for those still queued or running
+instead of submitting them again. A job requeued by SLURM (its time limit, a preemption,
+`scontrol requeue`) keeps its id in the queue, so the sweeper waits through its restarts.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+from hydra.core.singleton import Singleton
+from hydra_plugins.hydra_submitit_launcher.config import BaseQueueConf
+from hydra_plugins.hydra_submitit_launcher.submitit_launcher import (
+    LocalLauncher as HydraLocalLauncher,
+)
+from hydra_plugins.hydra_submitit_launcher.submitit_launcher import (
+    SlurmLauncher as HydraSlurmLauncher,
+)
+from omegaconf import OmegaConf
+
+from zoo.errors import ZooError
+from zoo.sweep.resume import Job, ResumingLauncher
+
+POLL_S = 5.0  # seconds between two looks at the queue
+PATIENCE = 12  # failed looks in a row before the sweeper gives up
+
+
+class _Submitted(ResumingLauncher):
+    """Submit numbered jobs with submitit, as Hydra's plugin builds its executor."""
+
+    def run_numbered(self, jobs: list[Job]):
+        Path(str(self.config.hydra.sweep.dir)).mkdir(parents=True, exist_ok=True)
+        state = Singleton.get_state()
+        numbers = [n for n, _ in jobs]
+        submitted = self._executor().map_array(
+            self, [o for _, o in jobs], ["hydra.sweep.dir"] * len(jobs), numbers,
+            [f"job_id_for_{n}" for n in numbers], [state] * len(jobs))
+        ids = [job.job_id for job in submitted]
+        print(f"submitted {len(ids)} job{'s' * (len(ids) > 1)}: "
+              + ", ".join(f"#{n} {i}" for n, i in zip(numbers, ids, strict=True)), flush=True)
+        self.wait(submitted)
+        return [None] * len(jobs)  # each job's record answers (zoo.sweep.resume)
+
+    def _executor(self):
+        import submitit
+
+        own = {"max_num_timeout"} & self.params.keys()  # the executor's, not the queue's
+        executor = submitit.AutoExecutor(
+            cluster=self._EXECUTOR, folder=self.params["submitit_folder"],
+            **{f"{self._EXECUTOR}_{k}": self.params[k] for k in own})
+        shared = set(OmegaConf.structured(BaseQueueConf).keys())
+        executor.update_parameters(**{
+            k if k in shared else f"{self._EXECUTOR}_{k}": v for k, v in self.params.items()
+            if k not in own | {"submitit_folder"}})
+        return executor
+
+    def wait(self, submitted) -> None:
+        for job in submitted:
+            job.wait()
+
+
+class LocalLauncher(_Submitted, HydraLocalLauncher):
+    pass
+
+
+class SlurmLauncher(_Submitted, HydraSlurmLauncher):
+    def wait(self, submitted) -> None:
+        wait_for({job.job_id for job in submitted})
+
+    def wait_for_earlier_jobs(self, sweep: Path) -> None:
+        folder = Path(str(self.params["submitit_folder"])).parent  # <sweep>/.submitit/%j
+        earlier = {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
+        active = queued(earlier)
+        if active:
+            print(f"waiting for {len(active)} job{'s' * (len(active) > 1)} that an earlier "
+                  f"command submitted and SLURM still holds: {', '.join(sorted(active))}",
+                  flush=True)
+            wait_for(active)
+
+
+def queued(ids: set[str]) -> set[str]:
+    """Those of the SLURM job ids `ids` (array tasks as `<array>_<index>`) still pending,
+    running or requeued."""
+    if not ids:
+        return set()
+    out = subprocess.run(["squeue", "--noheader", "--array", "--format=%i"],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise OSError(out.stderr.strip() or f"squeue exited with {out.returncode}")
+    return ids & set(out.stdout.split())
+
+
+def wait_for(ids: set[str]) -> None:
+    """Return once SLURM holds none of `ids`."""
+    failures = 0
+    while ids:
+        try:
+            ids, failures = queued(ids), 0
+        except (OSError, subprocess.SubprocessError) as exc:
+            failures += 1
+            if failures >= PATIENCE:
+                raise ZooError(
+                    f"squeue has failed {failures} times in a row ({exc}); jobs "
+                    f"{', '.join(sorted(ids))} may still run: run the same command again "
+                    "once SLURM answers, and it waits for them."
+                ) from None
+        if ids:
+            time.sleep(POLL_S)

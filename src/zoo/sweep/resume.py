@@ -1,0 +1,104 @@
+"""Resuming a sweep: the same `zoo-train -m ...` again on its folder (an explicit
+`hydra.sweep.dir`, or the Optuna study's) launches only what is missing. A job whose record says
+`ok` is skipped (its record answers for it); an interrupted one is continued from its checkpoint
+and a failed one is rerun afresh, both by the job itself (zoo.run.attempts). Before that, jobs
+an earlier command left queued or running on a cluster are waited for, never submitted twice
+(hydra_plugins.zoo_launchers). One command at a time holds the sweep folder's lock.
+
+`ResumingLauncher` is mixed into each of zoo's launchers (hydra_plugins.zoo_launchers, named by
+conf/hydra/launcher/); each says how it runs a list of numbered jobs (`run_numbered`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from hydra.core.utils import JobReturn, JobStatus
+from omegaconf import OmegaConf, open_dict
+
+from zoo.run.lock import run_lock
+
+RECORD = "metrics.json"
+ACTIONS = {"ok": "skipped", "interrupted": "continued", "started": "continued",
+           "failed": "rerun", "new": "new"}
+WHAT = {"skipped": "skipped {n} finished", "continued": "continuing {n} interrupted",
+        "rerun": "rerunning {n} failed", "new": "starting {n} new"}
+
+Job = tuple[int, list[str]]  # (job number, overrides)
+
+
+def earlier_status(folder: Path) -> str:
+    """What a job folder holds: `ok`, `failed` or `interrupted` (its record's status),
+    `started` (Hydra's files but no record: the job was killed) or `new`."""
+    try:
+        status = json.loads((folder / RECORD).read_text(encoding="utf-8")).get("status")
+    except FileNotFoundError:
+        return "started" if (folder / ".hydra").is_dir() else "new"
+    except (OSError, ValueError, AttributeError):
+        return "failed"  # an unreadable record: the job is run again (its files set aside)
+    return status if status in ("ok", "failed", "interrupted") else "failed"
+
+
+def recorded_return(overrides: Sequence[str], folder: Path) -> JobReturn:
+    """A job's return read from its record: the value of the metric it optimised (NaN when
+    it failed or left no record, as zoo.run.entry returns in a sweep)."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        value = record["metrics"][record["optimized_metric"]]
+        value = math.nan if value is None else float(value)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        value = math.nan
+    return JobReturn(overrides=list(overrides), working_dir=str(folder),
+                     status=JobStatus.COMPLETED, _return_value=value)
+
+
+class ResumingLauncher:
+    """Launch only the jobs whose folders do not hold an `ok` record; say what was skipped,
+    continued and rerun."""
+
+    def launch(self, job_overrides: Sequence[Sequence[str]],
+               initial_job_idx: int) -> Sequence[JobReturn]:
+        sweep = Path(str(self.config.hydra.sweep.dir))
+        jobs = [(initial_job_idx + i, list(o)) for i, o in enumerate(job_overrides)]
+        with run_lock(sweep, option="hydra.sweep.dir"):
+            self.wait_for_earlier_jobs(sweep)
+            folders = {n: self.job_folder(n, o) for n, o in jobs}
+            actions = {n: ACTIONS[earlier_status(folders[n])] for n, _ in jobs}
+            if set(actions.values()) != {"new"}:
+                print(resume_line(sweep, actions), flush=True)
+            todo = [(n, o) for n, o in jobs if actions[n] != "skipped"]
+            returns = self.run_numbered(todo) if todo else []
+            ran = dict(zip([n for n, _ in todo], returns, strict=True))
+        return [ran.get(n) or recorded_return(o, folders[n]) for n, o in jobs]
+
+    def job_folder(self, number: int, overrides: list[str]) -> Path:
+        """Where job `number` writes: hydra.sweep.dir/hydra.sweep.subdir, as Hydra resolves
+        it for that job (zoo's subdir is the number itself)."""
+        sweep = self.config.hydra.sweep
+        if OmegaConf.to_container(sweep)["subdir"] == "${hydra.job.num}":
+            return Path(str(sweep.dir)) / str(number)
+        config = self.hydra_context.config_loader.load_sweep_config(self.config, overrides)
+        with open_dict(config):
+            config.hydra.job.num = number
+        return Path(str(config.hydra.sweep.dir)) / str(config.hydra.sweep.subdir)
+
+    def wait_for_earlier_jobs(self, sweep: Path) -> None:
+        """Jobs an earlier command left running outside this process: none on one machine."""
+
+    def run_numbered(self, jobs: list[Job]) -> list[JobReturn | None]:
+        """Run `jobs`, each with its own number; None for a job whose record answers."""
+        raise NotImplementedError
+
+
+def resume_line(sweep: Path, actions: dict[int, str]) -> str:
+    """One line: what a resumed sweep does with each of its jobs."""
+    parts = []
+    for action, text in WHAT.items():
+        numbers = [n for n, a in actions.items() if a == action]
+        if numbers:
+            parts.append(text.format(n=len(numbers)) + " (" + " ".join(f"#{n}" for n in numbers)
+                         + ")")
+    return f"resuming the sweep in {sweep}: " + "; ".join(parts)
