@@ -283,3 +283,19 @@ def test_a_run_killed_anywhere_resumes_to_the_uninterrupted_metrics(
     assert len(record["epoch_s"]) == 5 and 0 < record["resumed_wall_s"] < record["wall_s"]
     assert sorted(p.name for p in (run / "checkpoints").iterdir()) == \
         sorted(p.name for p in (whole / "checkpoints").iterdir())
+
+
+def test_a_checkpoint_saved_inside_an_epoch_continues(tmp_path):
+    """Lightning skips the start hook of an epoch it resumes inside (a checkpoint saved every
+    N steps, or by Lightning's SLURM requeue): the run still ends and times its epochs."""
+    saved = tmp_path / "saved"
+    run_cli("zoo-train", *SMALL, "data.batch_size=8", "trainer.max_epochs=2",
+            "+callbacks.mid._target_=pytorch_lightning.callbacks.ModelCheckpoint",
+            "+callbacks.mid.every_n_train_steps=6", f"+callbacks.mid.dirpath={saved}",
+            "+callbacks.mid.filename=mid", f"hydra.run.dir={tmp_path / 'first'}", cwd=tmp_path)
+    assert torch.load(saved / "mid.ckpt", weights_only=True)["global_step"] == 6  # of 8
+    run_cli("zoo-train", *SMALL, "data.batch_size=8", "trainer.max_epochs=2",
+            f"ckpt_path={saved / 'mid.ckpt'}", f"hydra.run.dir={tmp_path / 'second'}",
+            cwd=tmp_path)
+    record = read_metrics(tmp_path / "second")
+    assert record["status"] == "ok" and len(record["epoch_s"]) == 2

@@ -21,6 +21,11 @@ class EpochTimes(pl.Callback):
         self._session = time.monotonic()
         self._start: float | None = None  # the running epoch's start
 
+    def on_train_start(self, trainer, pl_module) -> None:
+        """Resumed from a checkpoint saved inside an epoch, Lightning skips that epoch's
+        start hook: the epoch starts here."""
+        self.on_train_epoch_start(trainer, pl_module)
+
     def on_train_epoch_start(self, trainer, pl_module) -> None:
         epoch = trainer.current_epoch
         # resumed from a checkpoint inside this epoch: its seconds so far carry on
