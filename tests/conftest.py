@@ -75,6 +75,24 @@ def train_quick(overrides: list[str], output_dir: Path):
     return train_and_test(cfg, output_dir)
 
 
+# zoo's launchers on one machine, with the options a test sweep gives each
+LAUNCHERS = {
+    "basic": [],
+    "joblib": ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
+    "submitit_local": ["hydra/launcher=submitit_local", "hydra.launcher.cpus_per_task=1"],
+}
+PLUGINS = {"joblib": "hydra_plugins.hydra_joblib_launcher",
+           "submitit_local": "hydra_plugins.hydra_submitit_launcher"}
+
+
+@pytest.fixture(params=sorted(LAUNCHERS))
+def launcher(request) -> str:
+    """Each launcher by name (a test is skipped when its plugin is not installed)."""
+    if request.param in PLUGINS:
+        pytest.importorskip(PLUGINS[request.param])
+    return request.param
+
+
 def cli(command: str) -> str:
     """The console script (e.g. `zoo-train`) of the environment running the tests."""
     return str(Path(sys.executable).with_name(command))

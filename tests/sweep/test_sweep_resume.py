@@ -8,18 +8,12 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
-from conftest import read_metrics, run_cli
+from conftest import LAUNCHERS, read_metrics, run_cli
 
 TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10",
         "trainer.max_epochs=3", "cell.hidden_size=8", "logger=none",
         "trainer.enable_progress_bar=false", "callbacks.model_checkpoint.save_top_k=-1",
         "seed=0,1,2"]
-LAUNCHERS = {
-    "basic": [],
-    "joblib": ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
-    "submitit_local": ["hydra/launcher=submitit_local", "hydra.launcher.cpus_per_task=1"],
-}
 
 
 def _set(folder, **fields):
@@ -28,11 +22,7 @@ def _set(folder, **fields):
     (folder / "metrics.json").write_text(json.dumps(record))
 
 
-@pytest.mark.parametrize("launcher", sorted(LAUNCHERS))
 def test_a_sweep_run_again_skips_continues_and_reruns(tmp_path, launcher):
-    if launcher != "basic":
-        pytest.importorskip("hydra_plugins.hydra_joblib_launcher" if launcher == "joblib"
-                            else "hydra_plugins.hydra_submitit_launcher")
     sweep = tmp_path / "sweep"
     command = ["zoo-train", "-m", *TINY, *LAUNCHERS[launcher], f"hydra.sweep.dir={sweep}"]
     run_cli(*command, cwd=tmp_path)

@@ -3,19 +3,13 @@ metrics.json (with its thread budget), and a failed job never stops the others."
 
 from __future__ import annotations
 
-import pytest
-from conftest import read_metrics, run_cli
+from conftest import LAUNCHERS, read_metrics, run_cli
 
 from zoo.run.threads import available_cores
 
 TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10",
         "trainer.max_epochs=1", "cell.hidden_size=8", "logger=none",
         "trainer.enable_progress_bar=false"]
-LAUNCHERS = {
-    "basic": [],
-    "joblib": ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
-    "submitit_local": ["hydra/launcher=submitit_local", "hydra.launcher.cpus_per_task=1"],
-}
 
 # run_cli sets OMP_NUM_THREADS=1 (a lone job follows it); joblib: cores / 2 jobs
 THREADS = {"basic": lambda: 1, "joblib": lambda: max(1, available_cores() // 2),
@@ -26,11 +20,7 @@ def sweep_records(sweep):
     return {int(p.parent.name): read_metrics(p.parent) for p in sweep.glob("*/metrics.json")}
 
 
-@pytest.mark.parametrize("launcher", sorted(LAUNCHERS))
 def test_each_job_has_its_folder_and_record_and_a_failure_stops_none(tmp_path, launcher):
-    if launcher != "basic":
-        pytest.importorskip("hydra_plugins.hydra_joblib_launcher" if launcher == "joblib"
-                            else "hydra_plugins.hydra_submitit_launcher")
     sweep = tmp_path / "sweep"
     run_cli("zoo-train", "-m", *TINY, *LAUNCHERS[launcher], "optimizer.lr=0.01,-1",
             f"hydra.sweep.dir={sweep}", cwd=tmp_path)
