@@ -259,6 +259,17 @@ def test_interrupted_runs_are_listed_apart(tmp_path, capsys):
     assert out.rstrip().endswith("1 interrupted.")
 
 
+def test_pruned_runs_are_listed_apart(tmp_path, capsys):
+    cell_sweep(tmp_path)
+    write_run(tmp_path / "6", cell="lstm", status="pruned", metrics={"val/loss": 0.9},
+              pruned={"epoch": 2, "metric": "val/loss", "value": 0.9})
+    code, out, _ = table(capsys, tmp_path, "--metric", "test/acc")
+    assert code == 0 and "lstm" not in out.split("\n\n")[0]
+    assert "Pruned runs, left out of the means (1):" in out
+    assert f"- {tmp_path / '6'} (cell=lstm, seed=0): pruned at epoch 2, val/loss 0.9" in out
+    assert out.rstrip().endswith("1 pruned.")
+
+
 def test_smoke_runs_are_left_out_unless_asked(tmp_path, capsys):
     cell_sweep(tmp_path)
     write_run(tmp_path / "6", cell="gru", seed=3, metrics={"test/acc": 0.12}, smoke=True)

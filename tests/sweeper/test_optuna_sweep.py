@@ -46,3 +46,35 @@ def test_a_stopped_study_resumes_with_its_earlier_trials(tmp_path):
         if not failed:
             assert trial.value == pytest.approx(record["metrics"]["val/loss"])
     assert (folder / "optimization_results.yaml").is_file()
+
+
+def test_a_hopeless_trial_is_pruned_and_recorded(tmp_path):
+    """A study whose finished trial reached 0 at every epoch: the median pruner stops the next
+    trial after its first validation, which the study and the trial's record say, and the sweep
+    ends well. (zoo-table lists pruned runs apart: tests/report/test_table.py.)"""
+    folder = tmp_path / "multirun" / "optuna" / "zoo"
+    folder.mkdir(parents=True)
+    storage = f"sqlite:///{folder / 'optuna.db'}"
+    study = optuna.create_study(study_name="zoo", storage=storage, direction="minimize")
+    study.add_trial(optuna.trial.create_trial(value=0.0, intermediate_values={0: 0.0, 1: 0.0,
+                                                                              2: 0.0}))
+    run_cli("zoo-train", "-m", "hparams_search=optuna", *TINY, *SPACE[1:], "optimizer.lr=0.01",
+            "trainer.max_epochs=3", "hydra.sweeper.pruner=median",
+            "hydra.sweeper.startup_trials=1", "hydra.sweeper.n_trials=2", cwd=tmp_path)
+    trial = optuna.load_study(study_name="zoo", storage=storage).trials[1]
+    record = read_metrics(folder / "1")
+    assert trial.state.name == "PRUNED" and record["status"] == "pruned"
+    value = record["metrics"]["val/loss"]
+    assert record["pruned"] == {"epoch": 0, "metric": "val/loss", "value": value}
+    assert trial.intermediate_values == {0: pytest.approx(value)}
+    assert len(record["epoch_s"]) == 1 and "test/loss" not in record["metrics"]
+    assert list((folder / "1" / "checkpoints").glob("best-epoch000.ckpt"))  # kept
+
+
+def test_an_unknown_pruner_is_refused_in_one_sentence(tmp_path):
+    proc = run_cli("zoo-train", "-m", "hparams_search=optuna", *TINY,
+                   "hydra.sweeper.pruner=bogus", cwd=tmp_path, check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "error: hydra.sweeper.pruner=bogus is not a pruner zoo knows; give none, median, "
+        "successive_halving or hyperband.")

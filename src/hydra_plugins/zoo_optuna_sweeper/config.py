@@ -20,6 +20,12 @@ class ZooOptunaSweeperConf:
     storage: str | None = None  # an Optuna storage URL; null: sqlite:///<sweep dir>/optuna.db
     n_trials: int = 20  # finished trials the study should hold, counting earlier runs
     n_jobs: int = 1  # trials launched together (a parallel launcher runs them side by side)
+    # stop a trial early when its objective after an epoch is hopeless against the others':
+    # none | median | successive_halving | hyperband (optuna.pruners); its record says "pruned"
+    pruner: str = "none"
+    warmup_epochs: int = 0  # median: epochs a trial trains before it can be pruned
+    startup_trials: int = 5  # median: trials that finish before any is pruned
+    min_resource: int = 1  # successive_halving, hyperband: epochs every trial trains
     # the search space: key -> Hydra sweep syntax (interval, tag(log, ...), int(...), choice,
     # range); the command line adds sweeps (`cell=rnn,gru`) or fixes a key (`cell=gru`)
     params: dict[str, Any] = field(default_factory=dict)

@@ -2,13 +2,16 @@
 numbered by trial), tell it their objectives. The study lives in a SQLite file in the sweep
 folder, so running the same command again resumes it up to `n_trials` finished trials.
 
-A trial whose objective is missing or NaN (a failed or diverged run) is pruned: the study
-goes on, and TPE counts the pruned point among the bad ones. Trials left running by an
-interrupted sweep are marked failed when it resumes, and are not counted.
+Each trial's job reports its objective to the study after every validation and stops when the
+study's pruner (`hydra.sweeper.pruner`) says so (zoo.run.callbacks.study_report); its record
+says `"status": "pruned"`. A trial whose objective is missing or NaN (a failed or diverged run)
+is pruned too: the study goes on, and TPE counts the pruned point among the bad ones. Trials
+left running by an interrupted sweep are marked failed when it resumes, and are not counted.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from pathlib import Path
@@ -22,6 +25,7 @@ from optuna.trial import TrialState
 
 from hydra_plugins.zoo_optuna_sweeper.search_space import search_space
 from zoo.errors import ZooError
+from zoo.run.callbacks.study_report import STORAGE, STUDY, TRIAL, make_pruner
 from zoo.task.best_metric import check_mode
 from zoo.task.direction import direction as metric_direction
 
@@ -52,6 +56,39 @@ def at_least_one(name: str, value) -> int:
     return value
 
 
+def pruner_spec(kind: str, warmup_epochs, startup_trials, min_resource) -> dict:
+    """What the study records of its pruner, so that each trial's job builds the same one."""
+    spec = {"kind": str(kind), "warmup_epochs": int(warmup_epochs),
+            "startup_trials": int(startup_trials), "min_resource": at_least_one(
+                "min_resource", min_resource)}
+    if make_pruner(**spec) is None:
+        raise ZooError(f"hydra.sweeper.pruner={kind} is not a pruner zoo knows; give none, "
+                       "median, successive_halving or hyperband.")
+    return spec
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def trial_env(storage: str, study: str, trial: optuna.trial.Trial) -> list[str]:
+    """Overrides that name the trial in its job's environment (zoo.run.callbacks.study_report)."""
+    env = {STORAGE: storage, STUDY: study, TRIAL: str(trial._trial_id)}
+    return [f"++hydra.job.env_set.{k}={_quoted(v)}" for k, v in env.items()]
+
+
+def record_status(job_return) -> str | None:
+    """The status the job's metrics.json records (pruned, ok, ...), None without one. A job
+    run by Hydra knows its output folder; one a resumed sweep skipped names it (zoo.sweep)."""
+    try:
+        folder = OmegaConf.select(job_return.hydra_cfg, "hydra.runtime.output_dir") \
+            if job_return.hydra_cfg is not None else job_return.working_dir
+        path = Path(folder) / "metrics.json"
+        return json.loads(path.read_text(encoding="utf-8")).get("status")
+    except (TypeError, OSError, ValueError, AttributeError):
+        return None
+
+
 def objective(job_return) -> float:
     """The job's return value, NaN when the job failed or returned none."""
     try:
@@ -62,8 +99,9 @@ def objective(job_return) -> float:
 
 class OptunaSweeper(Sweeper):
     def __init__(self, sampler, direction, metric, study_name, storage, n_trials, n_jobs,
-                 params):
+                 params, pruner, warmup_epochs, startup_trials, min_resource):
         self.sampler_cfg, self.study_name, self.storage = sampler, study_name, storage
+        self.pruner = pruner_spec(pruner, warmup_epochs, startup_trials, min_resource)
         self.direction = study_direction(str(direction), str(metric))
         self.n_trials = at_least_one("n_trials", n_trials)
         self.n_jobs = at_least_one("n_jobs", n_jobs)
@@ -75,9 +113,13 @@ class OptunaSweeper(Sweeper):
             hydra_context=hydra_context, task_function=task_function, config=config)
         self.sweep_dir = Path(config.hydra.sweep.dir)
 
+    @property
+    def storage_url(self) -> str:
+        return self.storage or f"sqlite:///{(self.sweep_dir / 'optuna.db').resolve()}"
+
     def _study(self, command: list[str]) -> optuna.Study:
         self.sweep_dir.mkdir(parents=True, exist_ok=True)
-        storage = self.storage or f"sqlite:///{(self.sweep_dir / 'optuna.db').resolve()}"
+        storage = self.storage_url
         sampler_cfg = OmegaConf.create(self.sampler_cfg)
         others = sorted(set(optuna.get_all_study_names(storage)) - {self.study_name})
         if not self.storage and others:  # trials are numbered from 0: folders would collide
@@ -87,7 +129,9 @@ class OptunaSweeper(Sweeper):
                 "another folder."
             )
         study = optuna.create_study(storage=storage, study_name=self.study_name,
-                                    direction=self.direction, load_if_exists=True)
+                                    direction=self.direction, load_if_exists=True,
+                                    pruner=make_pruner(**self.pruner))
+        study.set_user_attr("pruner", self.pruner)  # what each trial's job prunes with
         if sampler_cfg.get("seed") is not None:  # new draws on resume, same ones on a rerun
             sampler_cfg.seed = int(sampler_cfg.seed) + len(study.trials)
         study.sampler = instantiate(sampler_cfg)
@@ -114,11 +158,15 @@ class OptunaSweeper(Sweeper):
                  self.n_trials, self.direction, ", ".join(space))
         while done < self.n_trials:
             trials = [study.ask(space) for _ in range(min(self.n_jobs, self.n_trials - done))]
-            batch = [[*fixed, *(f"{k}={v}" for k, v in t.params.items())] for t in trials]
+            batch = [[*fixed, *(f"{k}={v}" for k, v in t.params.items()),
+                      *trial_env(self.storage_url, self.study_name, t)] for t in trials]
             returns = self.launcher.launch(batch, initial_job_idx=trials[0].number)
             for trial, job_return in zip(trials, returns, strict=True):
                 value = objective(job_return)
-                if math.isfinite(value):
+                if record_status(job_return) == "pruned":
+                    log.info("trial %d pruned", trial.number)
+                    study.tell(trial, state=TrialState.PRUNED)
+                elif math.isfinite(value):
                     study.tell(trial, value)
                 else:
                     log.warning("trial %d gave no objective (failed or diverged): pruned",

@@ -16,7 +16,7 @@ from zoo.errors import ZooError
 from zoo.report.keys import config_value, data_source, run_keys
 
 RECORD = "metrics.json"
-STATUSES = ("ok", "failed", "interrupted")
+STATUSES = ("ok", "failed", "interrupted", "pruned")
 
 
 @dataclass(eq=False)
@@ -37,6 +37,15 @@ class Run:
     @property
     def error(self) -> str:
         return str(self.record.get("error") or "no error message recorded")
+
+    @property
+    def pruned_at(self) -> str:
+        """Where a search's pruner stopped the run, e.g. `epoch 2, val/loss 0.91`."""
+        pruned = self.record.get("pruned")
+        if not isinstance(pruned, dict):
+            return "no epoch recorded"
+        return f"epoch {pruned.get('epoch')}, {pruned.get('metric')} {pruned.get('value'):.4g}" \
+            if isinstance(pruned.get("value"), (int, float)) else f"epoch {pruned.get('epoch')}"
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -73,6 +82,7 @@ class Sweep:
     runs: list[Run] = field(default_factory=list)  # status ok (smoke runs only if asked)
     failed: list[Run] = field(default_factory=list)
     interrupted: list[Run] = field(default_factory=list)  # Ctrl-C or SIGTERM
+    pruned: list[Run] = field(default_factory=list)  # stopped early by a search's pruner
     smoke: list[Run] = field(default_factory=list)  # ok, but cut short: left out of `runs`
     running: list[Path] = field(default_factory=list)  # started, no metrics.json yet
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why)
@@ -96,7 +106,8 @@ def collect(dirs: list[str | Path], include_smoke: bool = False) -> Sweep:
                 continue
             seen.add(folder.resolve())
             _read(folder, sweep, include_smoke)
-    if not (sweep.runs or sweep.failed or sweep.interrupted or sweep.smoke or sweep.unreadable):
+    if not (sweep.runs or sweep.failed or sweep.interrupted or sweep.pruned or sweep.smoke
+            or sweep.unreadable):
         where = ", ".join(repr(str(d)) for d in dirs)
         started = len(sweep.running)
         running = f" ({started} run{'s have' if started > 1 else ' has'} started)" * bool(started)
@@ -131,7 +142,8 @@ def _read(folder: Path, sweep: Sweep, include_smoke: bool) -> None:
     if run.status == "ok" and run.smoke and not include_smoke:
         sweep.smoke.append(run)
     else:
-        {"ok": sweep.runs, "failed": sweep.failed, "interrupted": sweep.interrupted}[
+        {"ok": sweep.runs, "failed": sweep.failed, "interrupted": sweep.interrupted,
+         "pruned": sweep.pruned}[
             run.status
         ].append(run)
 

@@ -182,8 +182,8 @@ def _rich_escape(text: str) -> str:
 
 
 def notes(sweep: Sweep, table: Table | None) -> list[str]:
-    """What a row pools, then failed, interrupted, NaN and unreadable runs, one per line, then
-    a one-line footer with the counts."""
+    """What a row pools, then failed, interrupted, pruned, NaN and unreadable runs, one per
+    line, then a one-line footer with the counts."""
     lines = [FOOTNOTE] if table and table.pvalues else []
     if table and table.split:
         lines.append(f"Rows are also split by {', '.join(table.split)}: runs of one --by group "
@@ -197,6 +197,10 @@ def notes(sweep: Sweep, table: Table | None) -> list[str]:
             lines.append(f"{title} ({len(runs)}):")
             for run in runs:
                 lines.append(f"- {run.folder}{_label(run, table)}: {_one_line(run.error)}")
+    if sweep.pruned:
+        lines.append(f"Pruned runs, left out of the means ({len(sweep.pruned)}):")
+        lines += [f"- {run.folder}{_label(run, table)}: pruned at {run.pruned_at}"
+                  for run in sweep.pruned]
     nan_runs = _nan_runs(table)
     if nan_runs:
         lines.append(f"Runs with NaN metrics, left out of the means ({len(nan_runs)}):")
@@ -220,6 +224,8 @@ def notes(sweep: Sweep, table: Table | None) -> list[str]:
     ]
     if sweep.interrupted:
         footer.append(f"{len(sweep.interrupted)} interrupted")
+    if sweep.pruned:
+        footer.append(f"{len(sweep.pruned)} pruned")
     if sweep.smoke:
         footer.append(f"{_count(len(sweep.smoke), 'smoke run')} left out (--include-smoke)")
     smoke = [run for row in table.rows for run in row.runs if run.smoke] if table else []

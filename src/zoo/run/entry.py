@@ -120,17 +120,17 @@ def _unrecorded(failure: Exception | None, exc: OSError) -> Exception:
 
 
 def record_path(output_dir: Path, record: dict) -> Path:
-    """metrics.json, except that a resume of a finished run which did not end well leaves the
-    run's record as it was and writes its own beside it."""
+    """metrics.json, except that a resume of a finished run (ok, or pruned by a search) which
+    did not end well leaves the run's record as it was and writes its own beside it."""
     path = output_dir / "metrics.json"
-    if record["status"] != "ok" and _finished(path):
+    if record["status"] not in ("ok", "pruned") and _finished(path):
         return output_dir / RESUME_FAILED
     return path
 
 
 def _finished(path: Path) -> bool:
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("status") == "ok"
+        return json.loads(path.read_text(encoding="utf-8")).get("status") in ("ok", "pruned")
     except FileNotFoundError:
         return False
     except (OSError, ValueError, AttributeError):  # unreadable: keep it, write beside it

@@ -23,6 +23,7 @@ from zoo.run.callbacks.last_validation import LastValidation
 from zoo.run.callbacks.moved_run import MovedRun
 from zoo.run.callbacks.rng_state import RngState
 from zoo.run.callbacks.run_config import RunConfig
+from zoo.run.callbacks.study_report import StudyReport
 from zoo.run.checkpoints import find_checkpoint, load_checkpoint
 from zoo.run.interrupt import Interrupted
 from zoo.run.quiet import quiet_libraries
@@ -72,13 +73,15 @@ class RunCallbacks(NamedTuple):
     baselines: Baselines
     last_validation: LastValidation
     moved: MovedRun
+    study: StudyReport
 
 
 def build_trainer(cfg: DictConfig, output_dir: Path) -> tuple[pl.Trainer, RunCallbacks]:
     """The Trainer of `cfg`, with the callbacks its config selects and those every run has."""
     loggers = instantiate_all(cfg.logger)
     run = RunCallbacks(RunConfig(_plain(cfg)), RngState(), EpochTimes(), DivergenceGuard(),
-                       Baselines(), LastValidation(), MovedRun())
+                       Baselines(), LastValidation(), MovedRun(),
+                       StudyReport(cfg.optimized_metric))
     callbacks = [*instantiate_all(cfg.callbacks), *run]
     # Lightning refuses these callbacks when the trainer turns their feature off
     refused = [] if loggers else [LearningRateMonitor]
@@ -103,6 +106,8 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
 
     `record` (metrics.json's fields), when given, receives the metric and mode that choose the
     best checkpoint and whether this is a smoke run. Ctrl-C or SIGTERM raise `Interrupted`.
+    A trial its search's pruner stops (zoo.run.callbacks.study_report) is neither validated
+    again nor tested: `record["status"]` says "pruned", `record["pruned"]` where and at what.
     Where the test split holds the validation examples, the validation pass also gives the
     test metrics, and `record["test_is_val"]` says so. Where the best checkpoint holds the
     weights of the last validation in training, that validation's metrics are its metrics
@@ -131,6 +136,9 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
             record["epoch_s"] = run.times.seconds  # every epoch's, resumed runs' too
             if run.times.earlier_wall_s:  # resumed: wall_s counts the earlier sessions too
                 record["resumed_wall_s"] = run.times.earlier_wall_s
+        if run.study.pruned:  # a search's pruner stopped it: its last validation is its end
+            record["status"], record["pruned"] = "pruned", run.study.pruned
+            return dict(run.last_validation.metrics), task.count_parameters()
         best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
         ckpt = best or None
         test = cfg.test

@@ -22,7 +22,8 @@ from omegaconf import OmegaConf, open_dict
 from zoo.run.lock import run_lock
 
 RECORD = "metrics.json"
-ACTIONS = {"ok": "skipped", "interrupted": "continued", "started": "continued",
+ACTIONS = {"ok": "skipped", "pruned": "skipped", "interrupted": "continued",
+           "started": "continued",
            "failed": "rerun", "new": "new"}
 WHAT = {"skipped": "skipped {n} finished", "continued": "continuing {n} interrupted",
         "rerun": "rerunning {n} failed", "new": "starting {n} new"}
@@ -31,7 +32,7 @@ Job = tuple[int, list[str]]  # (job number, overrides)
 
 
 def earlier_status(folder: Path) -> str:
-    """What a job folder holds: `ok`, `failed` or `interrupted` (its record's status),
+    """What a job folder holds: `ok`, `pruned`, `failed` or `interrupted` (its record's status),
     `started` (Hydra's files but no record: the job was killed) or `new`."""
     try:
         status = json.loads((folder / RECORD).read_text(encoding="utf-8")).get("status")
@@ -39,7 +40,7 @@ def earlier_status(folder: Path) -> str:
         return "started" if (folder / ".hydra").is_dir() else "new"
     except (OSError, ValueError, AttributeError):
         return "failed"  # an unreadable record: the job is run again (its files set aside)
-    return status if status in ("ok", "failed", "interrupted") else "failed"
+    return status if status in ("ok", "pruned", "failed", "interrupted") else "failed"
 
 
 def recorded_return(overrides: Sequence[str], folder: Path) -> JobReturn:
