@@ -78,3 +78,11 @@ def test_an_unknown_pruner_is_refused_in_one_sentence(tmp_path):
     assert proc.stderr.strip().splitlines()[-1] == (
         "error: hydra.sweeper.pruner=bogus is not a pruner zoo knows; give none, median, "
         "successive_halving or hyperband.")
+
+
+def test_the_random_start_up_is_a_quarter_of_the_budget_and_each_phase_is_logged(tmp_path):
+    proc = run_cli("zoo-train", "-m", "hparams_search=optuna", *TINY, *SPACE[1:],
+                   "optimizer.lr=0.01", "hydra.sweeper.n_trials=4", cwd=tmp_path)
+    log = proc.stdout + proc.stderr
+    assert "trial 0: random start-up (1 of 1)" in log  # 4 trials: 1 random, 3 TPE
+    assert all(f"trial {n}: TPE" in log for n in (1, 2, 3))

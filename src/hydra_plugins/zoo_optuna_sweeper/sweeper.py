@@ -56,6 +56,22 @@ def at_least_one(name: str, value) -> int:
     return value
 
 
+def startup_trials(n_trials: int) -> int:
+    """Random trials before a model-based sampler takes over: a quarter of the budget, 1 to
+    10 (TPE's own 10 would make a search of 10 trials or fewer a random search)."""
+    return max(1, min(10, n_trials // 4))
+
+
+def phase(study: optuna.Study, startup: int | None) -> str:
+    """Where the study's sampler draws the next trial from, for the log (`startup`: the
+    sampler's random trials, None for a sampler without)."""
+    if startup is None:
+        return type(study.sampler).__name__
+    done = len(study.get_trials(deepcopy=False, states=COUNTED))
+    return f"random start-up ({done + 1} of {startup})" if done < startup else \
+        type(study.sampler).__name__.removesuffix("Sampler")
+
+
 def pruner_spec(kind: str, warmup_epochs, startup_trials, min_resource) -> dict:
     """What the study records of its pruner, so that each trial's job builds the same one."""
     spec = {"kind": str(kind), "warmup_epochs": int(warmup_epochs),
@@ -132,6 +148,9 @@ class OptunaSweeper(Sweeper):
                                     direction=self.direction, load_if_exists=True,
                                     pruner=make_pruner(**self.pruner))
         study.set_user_attr("pruner", self.pruner)  # what each trial's job prunes with
+        if sampler_cfg.get("n_startup_trials") == "auto":
+            sampler_cfg.n_startup_trials = startup_trials(self.n_trials)
+        self.startup = sampler_cfg.get("n_startup_trials")
         if sampler_cfg.get("seed") is not None:  # new draws on resume, same ones on a rerun
             sampler_cfg.seed = int(sampler_cfg.seed) + len(study.trials)
         study.sampler = instantiate(sampler_cfg)
@@ -157,7 +176,10 @@ class OptunaSweeper(Sweeper):
         log.info("Optuna study %r: %d of %d trials done, %s %s", self.study_name, done,
                  self.n_trials, self.direction, ", ".join(space))
         while done < self.n_trials:
+            drawn_from = phase(study, self.startup)
             trials = [study.ask(space) for _ in range(min(self.n_jobs, self.n_trials - done))]
+            log.info("trial%s %s: %s", "s" * (len(trials) > 1),
+                     ", ".join(str(t.number) for t in trials), drawn_from)
             batch = [[*fixed, *(f"{k}={v}" for k, v in t.params.items()),
                       *trial_env(self.storage_url, self.study_name, t)] for t in trials]
             returns = self.launcher.launch(batch, initial_job_idx=trials[0].number)
