@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import read_metrics, run_cli
+from omegaconf import OmegaConf
 
 optuna = pytest.importorskip("optuna")
 
@@ -86,3 +87,30 @@ def test_the_random_start_up_is_a_quarter_of_the_budget_and_each_phase_is_logged
     log = proc.stdout + proc.stderr
     assert "trial 0: random start-up (1 of 1)" in log  # 4 trials: 1 random, 3 TPE
     assert all(f"trial {n}: TPE" in log for n in (1, 2, 3))
+
+
+def test_two_objectives_make_a_pareto_front_of_the_records_values(tmp_path):
+    run_cli("zoo-train", "-m", "hparams_search=optuna", *TINY, *SPACE[1:], "optimizer.lr=0.01",
+            "hydra.sweeper.metric=[val/loss,params]", "hydra.sweeper.direction=[min,min]",
+            "hydra.sweeper.n_trials=3", cwd=tmp_path)
+    folder = tmp_path / "multirun" / "optuna" / "zoo"
+    study = optuna.load_study(study_name="zoo", storage=f"sqlite:///{folder / 'optuna.db'}")
+    assert len(study.directions) == 2 and len(study.trials) == 3
+    for trial in study.trials:
+        record = read_metrics(folder / str(trial.number))
+        assert trial.values == [pytest.approx(record["metrics"]["val/loss"]), record["params"]]
+    front = OmegaConf.load(folder / "optimization_results.yaml").pareto_front
+    values = {t.number: t.values for t in study.trials}
+    on_front = {entry.trial for entry in front}
+    assert on_front  # nothing off the front beats a front trial in both objectives
+    for number, (loss, params) in values.items():
+        dominated = any(a <= loss and b <= params and (a, b) != (loss, params)
+                        for other, (a, b) in values.items() if other != number)
+        assert (number in on_front) == (not dominated)
+
+
+def test_several_objectives_need_a_direction_each(tmp_path):
+    proc = run_cli("zoo-train", "-m", "hparams_search=optuna", *TINY,
+                   "hydra.sweeper.metric=[val/loss,params]", cwd=tmp_path, check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "needs one direction each: give hydra.sweeper.direction=[min,min]" in proc.stderr

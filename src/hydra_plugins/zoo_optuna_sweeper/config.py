@@ -14,8 +14,11 @@ class ZooOptunaSweeperConf:
     # an Optuna sampler (`_target_` and its arguments); a seed is offset by the trials already
     # in the study, so a resumed study draws new points instead of replaying the first ones
     sampler: Any = field(default_factory=lambda: {"_target_": "optuna.samplers.TPESampler"})
-    direction: str = "minimize"  # minimize | maximize | min | max
-    metric: str = "objective"  # the objective's name, for direction=auto (higher/lower is better)
+    # the objective: a metric a run logs, or a number its record holds (params, wall_s), and
+    # which way is better (minimize | maximize | min | max | auto); lists of both, e.g.
+    # metric=[val/acc,params] direction=[max,min], make a multi-objective study (a Pareto front)
+    direction: Any = "minimize"
+    metric: Any = "objective"
     study_name: str = "zoo"
     storage: str | None = None  # an Optuna storage URL; null: sqlite:///<sweep dir>/optuna.db
     n_trials: int = 20  # finished trials the study should hold, counting earlier runs

@@ -93,16 +93,46 @@ def trial_env(storage: str, study: str, trial: optuna.trial.Trial) -> list[str]:
     return [f"++hydra.job.env_set.{k}={_quoted(v)}" for k, v in env.items()]
 
 
-def record_status(job_return) -> str | None:
-    """The status the job's metrics.json records (pruned, ok, ...), None without one. A job
-    run by Hydra knows its output folder; one a resumed sweep skipped names it (zoo.sweep)."""
+def job_record(job_return) -> dict:
+    """The job's metrics.json ({} without one). A job run by Hydra knows its output folder;
+    one a resumed sweep skipped names it (zoo.sweep)."""
     try:
         folder = OmegaConf.select(job_return.hydra_cfg, "hydra.runtime.output_dir") \
             if job_return.hydra_cfg is not None else job_return.working_dir
-        path = Path(folder) / "metrics.json"
-        return json.loads(path.read_text(encoding="utf-8")).get("status")
-    except (TypeError, OSError, ValueError, AttributeError):
-        return None
+        record = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
+    except (TypeError, OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def record_values(record: dict, metrics: list[str]) -> list[float] | None:
+    """The record's value of each metric (a logged metric, or a top-level number such as
+    `params` or `wall_s`); None when one is missing or not finite."""
+    values = []
+    for name in metrics:
+        value = (record.get("metrics") or {}).get(name, record.get(name))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            return None
+        values.append(float(value))
+    return values
+
+
+def objectives(direction, metric) -> tuple[list[str], list[str]]:
+    """(metrics, study directions): one objective, or several (`hydra.sweeper.metric` and
+    `hydra.sweeper.direction` as lists of the same length: a Pareto front)."""
+    if not OmegaConf.is_list(metric) and not isinstance(metric, list):
+        return [str(metric)], [study_direction(str(direction), str(metric))]
+    metrics = [str(m) for m in metric]
+    given = [str(d) for d in direction] if OmegaConf.is_list(direction) or \
+        isinstance(direction, list) else []
+    if len(given) != len(metrics) or not all(d in DIRECTIONS for d in given):
+        raise ZooError(
+            f"hydra.sweeper.metric={metrics} needs one direction each: give "
+            f"hydra.sweeper.direction=[{','.join(['min'] * len(metrics))}] with max where "
+            "higher is better."
+        )
+    return metrics, [DIRECTIONS[d] for d in given]
 
 
 def objective(job_return) -> float:
@@ -118,7 +148,10 @@ class OptunaSweeper(Sweeper):
                  params, pruner, warmup_epochs, startup_trials, min_resource):
         self.sampler_cfg, self.study_name, self.storage = sampler, study_name, storage
         self.pruner = pruner_spec(pruner, warmup_epochs, startup_trials, min_resource)
-        self.direction = study_direction(str(direction), str(metric))
+        self.metrics, self.directions = objectives(direction, metric)
+        if len(self.metrics) > 1 and self.pruner["kind"] != "none":
+            raise ZooError("Optuna prunes single-objective studies only; drop "
+                           "hydra.sweeper.pruner or give hydra.sweeper.metric one metric.")
         self.n_trials = at_least_one("n_trials", n_trials)
         self.n_jobs = at_least_one("n_jobs", n_jobs)
         self.params = OmegaConf.to_container(params) if params else {}
@@ -145,7 +178,7 @@ class OptunaSweeper(Sweeper):
                 "another folder."
             )
         study = optuna.create_study(storage=storage, study_name=self.study_name,
-                                    direction=self.direction, load_if_exists=True,
+                                    directions=self.directions, load_if_exists=True,
                                     pruner=make_pruner(**self.pruner))
         study.set_user_attr("pruner", self.pruner)  # what each trial's job prunes with
         if sampler_cfg.get("n_startup_trials") == "auto":
@@ -174,7 +207,8 @@ class OptunaSweeper(Sweeper):
         OmegaConf.save(self.config, self.sweep_dir / "multirun.yaml")  # as Hydra's sweeper does
         done = len(study.get_trials(deepcopy=False, states=COUNTED))
         log.info("Optuna study %r: %d of %d trials done, %s %s", self.study_name, done,
-                 self.n_trials, self.direction, ", ".join(space))
+                 self.n_trials, ", ".join(f"{d} {m}" for d, m in zip(
+                     self.directions, self.metrics, strict=True)), ", ".join(space))
         while done < self.n_trials:
             drawn_from = phase(study, self.startup)
             trials = [study.ask(space) for _ in range(min(self.n_jobs, self.n_trials - done))]
@@ -184,10 +218,16 @@ class OptunaSweeper(Sweeper):
                       *trial_env(self.storage_url, self.study_name, t)] for t in trials]
             returns = self.launcher.launch(batch, initial_job_idx=trials[0].number)
             for trial, job_return in zip(trials, returns, strict=True):
-                value = objective(job_return)
-                if record_status(job_return) == "pruned":
+                value, record = objective(job_return), job_record(job_return)
+                if record.get("status") == "pruned":
                     log.info("trial %d pruned", trial.number)
                     study.tell(trial, state=TrialState.PRUNED)
+                elif len(self.metrics) > 1:
+                    values = record_values(record, self.metrics)
+                    if values is None:
+                        log.warning("trial %d has no value of %s: failed", trial.number,
+                                    ", ".join(self.metrics))
+                    study.tell(trial, values, state=None if values else TrialState.FAIL)
                 elif math.isfinite(value):
                     study.tell(trial, value)
                 else:
@@ -201,6 +241,15 @@ class OptunaSweeper(Sweeper):
         complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         if not complete:
             log.warning("no trial of the study finished with an objective")
+            return
+        if len(self.metrics) > 1:  # the Pareto front: no trial better in every objective
+            front = [{"trial": t.number, "values": dict(zip(self.metrics, t.values, strict=True)),
+                      "params": t.params} for t in study.best_trials]
+            results = {"name": "optuna", "metrics": self.metrics, "directions": self.directions,
+                       "pareto_front": front, "trials": len(study.trials)}
+            OmegaConf.save(OmegaConf.create(results),
+                           self.sweep_dir / "optimization_results.yaml")
+            log.info("Pareto front: trials %s", ", ".join(str(t["trial"]) for t in front))
             return
         best = study.best_trial
         results = {"name": "optuna", "best_trial": best.number, "best_value": best.value,

@@ -59,9 +59,12 @@ class StudyReport(pl.Callback):
 
 
 def _trial():
-    """The running trial this job is, with the study's own pruner."""
+    """The running trial this job is, with the study's own pruner (None in a multi-objective
+    study, which takes no intermediate values)."""
     import optuna
 
     study = optuna.load_study(study_name=os.environ[STUDY], storage=os.environ[STORAGE])
+    if len(study.directions) > 1:  # Optuna takes intermediate values of one objective only
+        return None
     study.pruner = make_pruner(**study.user_attrs.get("pruner", {"kind": "none"}))
     return optuna.trial.Trial(study, int(os.environ[TRIAL]))
