@@ -3,8 +3,11 @@ command; failed trials are pruned and the study goes on."""
 
 from __future__ import annotations
 
+import subprocess
+import time
+
 import pytest
-from conftest import read_metrics, run_cli
+from conftest import cli, cli_env, read_metrics, run_cli
 from omegaconf import OmegaConf
 
 optuna = pytest.importorskip("optuna")
@@ -114,3 +117,24 @@ def test_several_objectives_need_a_direction_each(tmp_path):
                    "hydra.sweeper.metric=[val/loss,params]", cwd=tmp_path, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "needs one direction each: give hydra.sweeper.direction=[min,min]" in proc.stderr
+
+
+def test_two_sweepers_of_one_study_make_exactly_n_trials_together(tmp_path):
+    command = [cli("zoo-train"), "-m", "hparams_search=optuna", *TINY, *SPACE[1:],
+               "optimizer.lr=0.01", "data.n_train=4000", "data.batch_size=8",
+               "trainer.max_epochs=5", "hydra.sweeper.n_trials=8"]  # about 4 s a trial
+    first = subprocess.Popen(command, cwd=tmp_path, env=cli_env(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    folder = tmp_path / "multirun" / "optuna" / "zoo"
+    deadline = time.monotonic() + 120
+    while not (folder / "0" / ".hydra").is_dir():  # the study exists: its first trial runs
+        assert time.monotonic() < deadline and first.poll() is None, first.stderr.read()
+        time.sleep(0.2)
+    second = run_cli("zoo-train", *command[1:], cwd=tmp_path)
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    study = optuna.load_study(study_name="zoo", storage=f"sqlite:///{folder / 'optuna.db'}")
+    assert [t.number for t in study.trials] == list(range(8))
+    assert {t.state.name for t in study.trials} == {"COMPLETE"}
+    assert len({t.user_attrs["sweeper"] for t in study.trials}) == 2  # both made trials
+    assert all(read_metrics(folder / str(n))["status"] == "ok" for n in range(8))
+    assert second.returncode == 0

@@ -14,9 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
+import socket
 from pathlib import Path
 
 import optuna
+from filelock import FileLock
 from hydra.core.plugins import Plugins
 from hydra.plugins.sweeper import Sweeper
 from hydra.utils import instantiate
@@ -34,6 +37,28 @@ log = logging.getLogger(__name__)
 DIRECTIONS = {"min": "minimize", "max": "maximize", "minimize": "minimize",
               "maximize": "maximize"}
 COUNTED = (TrialState.COMPLETE, TrialState.PRUNED)
+TAKEN = (*COUNTED, TrialState.RUNNING)  # trials of the budget, another sweeper's running ones too
+OWNER = "sweeper"  # a trial's user attribute: the sweeper running it, host:pid
+
+
+def this_sweeper() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def is_stale(trial) -> bool:
+    """Whether a running trial was left by a sweeper that is gone: one of this host whose
+    process has ended, or one that did not say which it was. A sweeper on another host is
+    taken to be alive."""
+    host, _, pid = str(trial.user_attrs.get(OWNER, "")).rpartition(":")
+    if host != socket.gethostname():
+        return not host
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError):
+        return not pid.isdigit()
+    return False
 
 
 def study_direction(direction: str, metric: str) -> str:
@@ -197,7 +222,8 @@ class OptunaSweeper(Sweeper):
                 "hydra.sweeper.study_name=NAME."
             )
         for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            study.tell(trial.number, state=TrialState.FAIL)  # left by an interrupted sweep
+            if is_stale(trial):  # left by an interrupted sweep (a live one's run on)
+                study.tell(trial.number, state=TrialState.FAIL)
         return study
 
     def sweep(self, arguments: list[str]) -> None:
@@ -209,11 +235,9 @@ class OptunaSweeper(Sweeper):
         log.info("Optuna study %r: %d of %d trials done, %s %s", self.study_name, done,
                  self.n_trials, ", ".join(f"{d} {m}" for d, m in zip(
                      self.directions, self.metrics, strict=True)), ", ".join(space))
-        while done < self.n_trials:
-            drawn_from = phase(study, self.startup)
-            trials = [study.ask(space) for _ in range(min(self.n_jobs, self.n_trials - done))]
+        while trials := self._ask(study, space):
             log.info("trial%s %s: %s", "s" * (len(trials) > 1),
-                     ", ".join(str(t.number) for t in trials), drawn_from)
+                     ", ".join(str(t.number) for t in trials), phase(study, self.startup))
             batch = [[*fixed, *(f"{k}={v}" for k, v in t.params.items()),
                       *trial_env(self.storage_url, self.study_name, t)] for t in trials]
             returns = self.launcher.launch(batch, initial_job_idx=trials[0].number)
@@ -234,8 +258,18 @@ class OptunaSweeper(Sweeper):
                     log.warning("trial %d gave no objective (failed or diverged): pruned",
                                 trial.number)
                     study.tell(trial, state=TrialState.PRUNED)
-            done += len(trials)
         self._report(study)
+
+    def _ask(self, study: optuna.Study, space: dict) -> list:
+        """The next trials (up to n_jobs) while the study, counting the trials other sweepers
+        of it run, has fewer than n_trials. Sweepers of one study in one sweep folder take
+        turns here, so together they make exactly n_trials trials."""
+        with FileLock(self.sweep_dir / ".ask.lock"):
+            free = self.n_trials - len(study.get_trials(deepcopy=False, states=TAKEN))
+            trials = [study.ask(space) for _ in range(min(self.n_jobs, free))]
+            for trial in trials:
+                trial.set_user_attr(OWNER, this_sweeper())
+        return trials
 
     def _report(self, study: optuna.Study) -> None:
         complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))

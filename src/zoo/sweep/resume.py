@@ -3,7 +3,8 @@
 `ok` is skipped (its record answers for it); an interrupted one is continued from its checkpoint
 and a failed one is rerun afresh, both by the job itself (zoo.run.attempts). Before that, jobs
 an earlier command left queued or running on a cluster are waited for, never submitted twice
-(hydra_plugins.zoo_launchers). One command at a time holds the sweep folder's lock.
+(hydra_plugins.zoo_launchers). One command at a time holds a job folder's lock (two
+Optuna sweepers of one study run different trials side by side).
 
 `ResumingLauncher` is mixed into each of zoo's launchers (hydra_plugins.zoo_launchers, named by
 conf/hydra/launcher/); each says how it runs a list of numbered jobs (`run_numbered`).
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 from hydra.core.utils import JobReturn, JobStatus
@@ -64,9 +66,11 @@ class ResumingLauncher:
                initial_job_idx: int) -> Sequence[JobReturn]:
         sweep = Path(str(self.config.hydra.sweep.dir))
         jobs = [(initial_job_idx + i, list(o)) for i, o in enumerate(job_overrides)]
-        with run_lock(sweep, option="hydra.sweep.dir"):
+        folders = {n: self.job_folder(n, o) for n, o in jobs}
+        with ExitStack() as held:
+            for folder in folders.values():  # one command at a time runs a job
+                held.enter_context(run_lock(folder, option="hydra.sweep.dir"))
             self.wait_for_earlier_jobs(sweep)
-            folders = {n: self.job_folder(n, o) for n, o in jobs}
             actions = {n: ACTIONS[earlier_status(folders[n])] for n, _ in jobs}
             if set(actions.values()) != {"new"}:
                 print(resume_line(sweep, actions), flush=True)
