@@ -109,7 +109,7 @@ install_packages() {  # Debian's packages; keeps their postinst from starting th
 
 write_conf() {
   local cpus mem ctld_port slurmd_port
-  cpus="$(nproc)"
+  cpus="$(cpus)"
   mem="$(free -m | awk '/^Mem:/ {print int($2 * 0.95)}')"
   ctld_port="$(free_port 6817)"
   slurmd_port="$(free_port 6818)"
@@ -186,7 +186,10 @@ munge_ok() { munge -n -S "$munge_socket" 2>/dev/null | unmunge -S "$munge_socket
 ctld_ok() { scontrol ping 2>/dev/null | grep -q 'is UP'; }
 slurmd_ok() { running slurmd && [[ -n "$(node_state)" && "$(node_state)" != unknown* ]]; }
 
-summary() { echo "node $host, $(nproc) CPUs, partition $partition, node $(node_state || true)"; }
+# the CPUs this process may use; nproc reads OMP_NUM_THREADS too (a test run sets it to 1)
+cpus() { env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc; }
+
+summary() { echo "node $host, $(cpus) CPUs, partition $partition, node $(node_state || true)"; }
 
 start() {
   need_root start

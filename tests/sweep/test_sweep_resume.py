@@ -37,7 +37,7 @@ def test_a_sweep_run_again_skips_continues_and_reruns(tmp_path, launcher):
 
     again = run_cli(*command, cwd=tmp_path)
     assert (f"resuming the sweep in {sweep}: skipped 1 finished (#0); continuing 1 "
-            "interrupted (#1); rerunning 1 failed (#2)") in again.stdout
+            "interrupted (#1); rerunning 1 failed or not yet checkpointed (#2)") in again.stdout
     assert (sweep / "0" / "metrics.json").read_text() == kept
     for job in (1, 2):
         record = read_metrics(sweep / str(job))

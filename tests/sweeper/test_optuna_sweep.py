@@ -138,3 +138,25 @@ def test_two_sweepers_of_one_study_make_exactly_n_trials_together(tmp_path):
     assert len({t.user_attrs["sweeper"] for t in study.trials}) == 2  # both made trials
     assert all(read_metrics(folder / str(n))["status"] == "ok" for n in range(8))
     assert second.returncode == 0
+
+
+def test_a_sweeper_metric_other_than_the_runs_is_refused(tmp_path):
+    proc = run_cli("zoo-train", "-m", "hparams_search=optuna", *TINY,
+                   "hydra.sweeper.metric=val/mse", cwd=tmp_path, check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "error: hydra.sweeper.metric=val/mse is not the run's optimized_metric (val/loss), "
+        "which each trial returns; set optimized_metric=val/mse instead.")
+
+
+def test_a_study_is_resumed_only_with_its_own_objectives(tmp_path):
+    folder = tmp_path / "multirun" / "optuna" / "zoo"
+    folder.mkdir(parents=True)
+    optuna.create_study(study_name="zoo", storage=f"sqlite:///{folder / 'optuna.db'}",
+                        direction="maximize")
+    proc = run_cli("zoo-train", "-m", "hparams_search=optuna", *TINY, cwd=tmp_path,
+                   check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "optimises val/loss (maximize); keep its hydra.sweeper.metric and direction" in \
+        proc.stderr
+    assert not (folder / "0").exists()

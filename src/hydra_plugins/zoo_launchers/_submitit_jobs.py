@@ -91,7 +91,7 @@ def queued(ids: set[str]) -> set[str]:
     running or requeued."""
     if not ids:
         return set()
-    out = subprocess.run(["squeue", "--noheader", "--array", "--format=%i"],
+    out = subprocess.run(["squeue", "--me", "--noheader", "--array", "--format=%i"],
                          capture_output=True, text=True, timeout=60)
     if out.returncode != 0:
         raise OSError(out.stderr.strip() or f"squeue exited with {out.returncode}")

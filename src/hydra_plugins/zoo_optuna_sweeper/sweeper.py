@@ -46,10 +46,14 @@ def this_sweeper() -> str:
 
 
 def is_stale(trial) -> bool:
-    """Whether a running trial was left by a sweeper that is gone: one of this host whose
-    process has ended, or one that did not say which it was. A sweeper on another host is
-    taken to be alive."""
-    host, _, pid = str(trial.user_attrs.get(OWNER, "")).rpartition(":")
+    """Whether a running trial was left by a sweeper that is gone, seen by a sweeper that
+    starts: one of this host whose process has ended (or is this one: a restart that got the
+    same pid), or one that did not say which it was. A sweeper on another host is taken to be
+    alive."""
+    owner = str(trial.user_attrs.get(OWNER, ""))
+    host, _, pid = owner.rpartition(":")
+    if owner == this_sweeper():
+        return True
     if host != socket.gethostname():
         return not host
     try:
@@ -132,7 +136,10 @@ def job_record(job_return) -> dict:
 
 def record_values(record: dict, metrics: list[str]) -> list[float] | None:
     """The record's value of each metric (a logged metric, or a top-level number such as
-    `params` or `wall_s`); None when one is missing or not finite."""
+    `params` or `wall_s`); None for a run that did not finish, or a value missing or not
+    finite."""
+    if record.get("status") != "ok":
+        return None
     values = []
     for name in metrics:
         value = (record.get("metrics") or {}).get(name, record.get(name))
@@ -182,6 +189,13 @@ class OptunaSweeper(Sweeper):
         self.params = OmegaConf.to_container(params) if params else {}
 
     def setup(self, *, hydra_context, task_function, config) -> None:
+        optimized = str(config.get("optimized_metric"))
+        if len(self.metrics) == 1 and self.metrics != [optimized]:
+            raise ZooError(
+                f"hydra.sweeper.metric={self.metrics[0]} is not the run's optimized_metric "
+                f"({optimized}), which each trial returns; set optimized_metric="
+                f"{self.metrics[0]} instead."
+            )
         self.config = config
         self.launcher = Plugins.instance().instantiate_launcher(
             hydra_context=hydra_context, task_function=task_function, config=config)
@@ -205,7 +219,14 @@ class OptunaSweeper(Sweeper):
         study = optuna.create_study(storage=storage, study_name=self.study_name,
                                     directions=self.directions, load_if_exists=True,
                                     pruner=make_pruner(**self.pruner))
-        study.set_user_attr("pruner", self.pruner)  # what each trial's job prunes with
+        made = study.user_attrs.get("metrics", self.metrics)
+        if made != self.metrics or [d.name.lower() for d in study.directions] != self.directions:
+            raise ZooError(
+                f"the study {self.study_name!r} in {storage} optimises {', '.join(made)} "
+                f"({', '.join(d.name.lower() for d in study.directions)}); keep its "
+                "hydra.sweeper.metric and direction to resume it, or start a new study with "
+                "hydra.sweeper.study_name=NAME."
+            )
         if sampler_cfg.get("n_startup_trials") == "auto":
             sampler_cfg.n_startup_trials = startup_trials(self.n_trials)
         self.startup = sampler_cfg.get("n_startup_trials")
@@ -221,9 +242,12 @@ class OptunaSweeper(Sweeper):
                 f"({' '.join(saved)}); rerun that one to resume it, or start a new study with "
                 "hydra.sweeper.study_name=NAME."
             )
-        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            if is_stale(trial):  # left by an interrupted sweep (a live one's run on)
-                study.tell(trial.number, state=TrialState.FAIL)
+        study.set_user_attr("metrics", self.metrics)
+        study.set_user_attr("pruner", self.pruner)  # what each trial's job prunes with
+        with FileLock(self.sweep_dir / ".ask.lock"):  # not a trial another sweeper just asked
+            for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+                if is_stale(trial):  # left by an interrupted sweep (a live one's run on)
+                    study.tell(trial.number, state=TrialState.FAIL)
         return study
 
     def sweep(self, arguments: list[str]) -> None:
@@ -248,10 +272,10 @@ class OptunaSweeper(Sweeper):
                     study.tell(trial, state=TrialState.PRUNED)
                 elif len(self.metrics) > 1:
                     values = record_values(record, self.metrics)
-                    if values is None:
-                        log.warning("trial %d has no value of %s: failed", trial.number,
-                                    ", ".join(self.metrics))
-                    study.tell(trial, values, state=None if values else TrialState.FAIL)
+                    if values is None:  # counted, as a failed single-objective trial is
+                        log.warning("trial %d did not finish with a value of each of %s: "
+                                    "pruned", trial.number, ", ".join(self.metrics))
+                    study.tell(trial, values, state=None if values else TrialState.PRUNED)
                 elif math.isfinite(value):
                     study.tell(trial, value)
                 else:

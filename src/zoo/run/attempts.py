@@ -14,12 +14,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from omegaconf import DictConfig
 from pytorch_lightning.utilities import rank_zero_only
 
+from zoo.atomic_file import write_atomically
+from zoo.errors import ZooError
 from zoo.run.resume import readable_checkpoint
 
 RECORD = "metrics.json"
@@ -43,26 +46,55 @@ def slurm_job() -> dict | None:
 
 def carry_on(cfg: DictConfig, output_dir: Path, record: dict) -> None:
     """Continue or set aside the earlier attempt in `output_dir`, if there is one; sets
-    `cfg.ckpt_path` to continue, and `record["restarts"]`."""
+    `cfg.ckpt_path` to continue, and `record["restarts"]`. Under SLURM with several tasks
+    (DDP), rank 0 decides and acts, and the other ranks follow its decision."""
+    ranks = int(os.environ.get("SLURM_NTASKS", "1")) if "SLURM_JOB_ID" in os.environ else 1
+    if ranks > 1 and rank_zero_only.rank > 0:
+        decision = _decision_of_rank_0(output_dir)
+    else:
+        decision = _decide(output_dir)
+        if ranks > 1:
+            write_atomically(_decision_file(output_dir), json.dumps(decision).encode())
+    if decision["ckpt_path"]:
+        cfg.ckpt_path = decision["ckpt_path"]
+    if decision["restarts"]:
+        record["restarts"] = decision["restarts"]
+
+
+def _decide(output_dir: Path) -> dict:
+    """{"ckpt_path": what to continue from or None, "restarts": the record's restarts}."""
     earlier = _earlier_record(output_dir)
-    checkpoints = output_dir / "checkpoints"
-    last = checkpoints / "last.ckpt"
+    last = output_dir / "checkpoints" / "last.ckpt"
     if earlier is None and not last.is_file():
-        return  # a first attempt (its folder holds at most Hydra's files)
+        return {"ckpt_path": None, "restarts": None}  # a first attempt
     earlier = earlier or {"error": "the attempt before left no record (killed)"}
     restart = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "why": earlier.get("error") or f"its record says {earlier.get('status')}"}
     if job := slurm_job():
         restart["slurm_job_id"] = job["job_id"]
+    ckpt = None
     if earlier.get("status") in (None, "interrupted") and last.is_file():
         ckpt = readable_checkpoint(last)  # falls back, with a warning, to an older one
-        cfg.ckpt_path = str(ckpt)
         restart["continued_from"] = f"checkpoints/{ckpt.name}"
     else:
         restart["continued_from"] = None  # trained afresh
-        if rank_zero_only.rank == 0:  # SLURM DDP: every rank decides alike, one moves
-            restart["earlier_attempt"] = str(_set_aside(output_dir).relative_to(output_dir))
-    record["restarts"] = [*earlier.get("restarts", []), restart]
+        restart["earlier_attempt"] = str(_set_aside(output_dir).relative_to(output_dir))
+    return {"ckpt_path": ckpt and str(ckpt), "restarts": [*earlier.get("restarts", []), restart]}
+
+
+def _decision_file(output_dir: Path) -> Path:
+    env = os.environ
+    return output_dir / f".attempt.{env['SLURM_JOB_ID']}.{env.get('SLURM_RESTART_COUNT', 0)}.json"
+
+
+def _decision_of_rank_0(output_dir: Path, timeout_s: float = 600.0) -> dict:
+    path, end = _decision_file(output_dir), time.monotonic() + timeout_s
+    while not path.is_file():
+        if time.monotonic() > end:
+            raise ZooError(f"rank 0 of this SLURM job wrote no {path.name} in {output_dir} "
+                           f"within {timeout_s:.0f} s; see its log under .submitit/.")
+        time.sleep(0.2)
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _earlier_record(output_dir: Path) -> dict | None:
@@ -83,8 +115,8 @@ def _set_aside(output_dir: Path) -> Path:
     """Move everything an attempt wrote into `attempts/<k>/` (run folders do not nest, so
     zoo-table reads only the folder's own record)."""
     done = output_dir / ATTEMPTS
-    k = 1 + sum(1 for _ in done.iterdir()) if done.is_dir() else 1
-    target = done / str(k)
+    numbers = [int(p.name) for p in done.iterdir() if p.name.isdigit()] if done.is_dir() else []
+    target = done / str(max(numbers, default=0) + 1)
     target.mkdir(parents=True)
     for path in output_dir.iterdir():
         if path.name not in KEEP and path.suffix != ".log":  # Hydra's log is open

@@ -80,6 +80,8 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
             if hydra_cfg.mode == RunMode.MULTIRUN:  # requeued, or its sweep resumed
                 carry_on(cfg, output_dir, record)
             one_job_argv(hydra_cfg)  # what Lightning re-runs for DDP ranks > 0
+            if (record.get("restarts") or [{}])[-1].get("continued_from"):  # ranks > 0 too
+                sys.argv.append(f"ckpt_path={cfg.ckpt_path}")
             metrics, params = work(cfg, output_dir, record)  # work adds fields to record
             record["metrics"], record["params"] = clean(metrics), params
         except Exception as exc:  # recorded for the sweep table, then reported below

@@ -3,7 +3,7 @@
 `ok` is skipped (its record answers for it); an interrupted one is continued from its checkpoint
 and a failed one is rerun afresh, both by the job itself (zoo.run.attempts). Before that, jobs
 an earlier command left queued or running on a cluster are waited for, never submitted twice
-(hydra_plugins.zoo_launchers). One command at a time holds a job folder's lock (two
+(hydra_plugins.zoo_launchers). One command at a time holds the sweep folder's lock (two
 Optuna sweepers of one study run different trials side by side).
 
 `ResumingLauncher` is mixed into each of zoo's launchers (hydra_plugins.zoo_launchers, named by
@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from contextlib import ExitStack
 from pathlib import Path
 
 from hydra.core.utils import JobReturn, JobStatus
@@ -28,9 +27,19 @@ ACTIONS = {"ok": "skipped", "pruned": "skipped", "interrupted": "continued",
            "started": "continued",
            "failed": "rerun", "new": "new"}
 WHAT = {"skipped": "skipped {n} finished", "continued": "continuing {n} interrupted",
-        "rerun": "rerunning {n} failed", "new": "starting {n} new"}
+        "rerun": "rerunning {n} failed or not yet checkpointed", "new": "starting {n} new"}
 
 Job = tuple[int, list[str]]  # (job number, overrides)
+
+
+def action(folder: Path) -> str:
+    """What a launch does with the job of `folder`: skipped, continued (an attempt with a
+    checkpoint, as zoo.run.attempts does), rerun or new."""
+    status = earlier_status(folder)
+    checkpoint = folder / "checkpoints" / "last.ckpt"
+    if status in ("interrupted", "started") and not checkpoint.is_file():
+        return "rerun"
+    return ACTIONS[status]
 
 
 def earlier_status(folder: Path) -> str:
@@ -50,9 +59,17 @@ def recorded_return(overrides: Sequence[str], folder: Path) -> JobReturn:
     it failed or left no record, as zoo.run.entry returns in a sweep)."""
     try:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-        value = record["metrics"][record["optimized_metric"]]
+    except FileNotFoundError:
+        print(f"warning: job {folder.name} left no {RECORD} in {folder}; its log is under "
+              f"{folder.parent / '.submitit'} (a SLURM job) or in {folder}.", flush=True)
+        record = {}
+    except (OSError, ValueError):
+        record = {}
+    try:
+        value = record["metrics"][record["optimized_metric"]] \
+            if record.get("status") == "ok" else None
         value = math.nan if value is None else float(value)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError, ValueError):
         value = math.nan
     return JobReturn(overrides=list(overrides), working_dir=str(folder),
                      status=JobStatus.COMPLETED, _return_value=value)
@@ -67,11 +84,12 @@ class ResumingLauncher:
         sweep = Path(str(self.config.hydra.sweep.dir))
         jobs = [(initial_job_idx + i, list(o)) for i, o in enumerate(job_overrides)]
         folders = {n: self.job_folder(n, o) for n, o in jobs}
-        with ExitStack() as held:
-            for folder in folders.values():  # one command at a time runs a job
-                held.enter_context(run_lock(folder, option="hydra.sweep.dir"))
+        # one command at a time in a sweep folder; Optuna sweepers of one study run different
+        # trials side by side (they take turns asking: hydra_plugins.zoo_optuna_sweeper)
+        shared = "zoo_optuna_sweeper" in str(self.config.hydra.sweeper.get("_target_"))
+        with run_lock(None if shared else sweep, option="hydra.sweep.dir"):
             self.wait_for_earlier_jobs(sweep)
-            actions = {n: ACTIONS[earlier_status(folders[n])] for n, _ in jobs}
+            actions = {n: action(folders[n]) for n, _ in jobs}
             if set(actions.values()) != {"new"}:
                 print(resume_line(sweep, actions), flush=True)
             todo = [(n, o) for n, o in jobs if actions[n] != "skipped"]
@@ -87,7 +105,7 @@ class ResumingLauncher:
             return Path(str(sweep.dir)) / str(number)
         config = self.hydra_context.config_loader.load_sweep_config(self.config, overrides)
         with open_dict(config):
-            config.hydra.job.num = number
+            config.hydra.job.num = config.hydra.job.id = number
         return Path(str(config.hydra.sweep.dir)) / str(config.hydra.sweep.subdir)
 
     def wait_for_earlier_jobs(self, sweep: Path) -> None:

@@ -9,10 +9,13 @@ it. The pruner is the one the study recorded (its `pruner` user attribute). Unde
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 
 import pytorch_lightning as pl
+
+log = logging.getLogger(__name__)
 
 STORAGE, STUDY, TRIAL = "ZOO_OPTUNA_STORAGE", "ZOO_OPTUNA_STUDY", "ZOO_OPTUNA_TRIAL"
 
@@ -50,9 +53,14 @@ class StudyReport(pl.Callback):
         if self._trial is not None:
             value = trainer.callback_metrics.get(self.metric)
             value = math.nan if value is None else float(value)
-            self._trial.report(value, step=trainer.current_epoch)
-            if self._trial.should_prune():
-                stop = {"epoch": trainer.current_epoch, "metric": self.metric, "value": value}
+            try:
+                self._trial.report(value, step=trainer.current_epoch)
+                if self._trial.should_prune():
+                    stop = {"epoch": trainer.current_epoch, "metric": self.metric,
+                            "value": None if math.isnan(value) else value}
+            except Exception as exc:  # the study is a guest: its storage never fails a run
+                log.warning("stopped reporting to the Optuna study: %s", exc)
+                self._trial = None
         stop = trainer.strategy.broadcast(stop, src=0)  # every DDP rank stops with rank 0
         if stop is not None:
             self.pruned, trainer.should_stop = stop, True
