@@ -22,6 +22,8 @@ from conftest import cli, cli_env, read_metrics, run_cli
 pytestmark = pytest.mark.slurm
 pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
 
+from hydra_plugins.zoo_launchers._submitit_jobs import queued  # noqa: E402
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "slurm_cluster.sh"
 ON_SLURM = ["hydra/launcher=submitit_slurm", "hydra.launcher.gpus_per_node=0",
             "hydra.launcher.cpus_per_task=1", "hydra.launcher.mem_gb=1"]
@@ -73,12 +75,6 @@ def _until(condition, timeout=180):
     while not condition():
         assert time.monotonic() < end, "timed out waiting"
         time.sleep(0.5)
-
-
-def _queued() -> set[str]:
-    out = subprocess.run(["squeue", "--noheader", "--array", "--format=%i"],
-                         capture_output=True, text=True, check=True)
-    return set(out.stdout.split())
 
 
 def _epochs_done(run: Path) -> int:
@@ -162,7 +158,7 @@ def test_a_killed_sweeper_loses_nothing_and_submits_nothing_twice(tmp_path):
     sweeper.send_signal(signal.SIGKILL)
     sweeper.wait()
     submitted = _job_ids(sweep)
-    assert len(submitted) == 3 and submitted & _queued()  # its jobs live on
+    assert len(submitted) == 3 and queued(submitted)  # its jobs live on
 
     again = run_cli(*command, cwd=tmp_path)
     assert "that an earlier command submitted and SLURM still holds" in again.stdout

@@ -29,6 +29,7 @@ from optuna.trial import TrialState
 from hydra_plugins.zoo_optuna_sweeper.search_space import search_space
 from zoo.errors import ZooError
 from zoo.run.callbacks.study_report import STORAGE, STUDY, TRIAL, make_pruner
+from zoo.sweep.resume import record_values
 from zoo.task.best_metric import check_mode
 from zoo.task.direction import direction as metric_direction
 
@@ -132,22 +133,6 @@ def job_record(job_return) -> dict:
     except (TypeError, OSError, ValueError):
         return {}
     return record if isinstance(record, dict) else {}
-
-
-def record_values(record: dict, metrics: list[str]) -> list[float] | None:
-    """The record's value of each metric (a logged metric, or a top-level number such as
-    `params` or `wall_s`); None for a run that did not finish, or a value missing or not
-    finite."""
-    if record.get("status") != "ok":
-        return None
-    values = []
-    for name in metrics:
-        value = (record.get("metrics") or {}).get(name, record.get(name))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value):
-            return None
-        values.append(float(value))
-    return values
 
 
 def objectives(direction, metric) -> tuple[list[str], list[str]]:

@@ -65,14 +65,28 @@ def recorded_return(overrides: Sequence[str], folder: Path) -> JobReturn:
         record = {}
     except (OSError, ValueError):
         record = {}
-    try:
-        value = record["metrics"][record["optimized_metric"]] \
-            if record.get("status") == "ok" else None
-        value = math.nan if value is None else float(value)
-    except (KeyError, TypeError, AttributeError, ValueError):
-        value = math.nan
+    record = record if isinstance(record, dict) else {}
+    value = record_values(record, [str(record.get("optimized_metric"))])
     return JobReturn(overrides=list(overrides), working_dir=str(folder),
-                     status=JobStatus.COMPLETED, _return_value=value)
+                     status=JobStatus.COMPLETED,
+                     _return_value=math.nan if value is None else value[0])
+
+
+def record_values(record: dict, metrics: list[str]) -> list[float] | None:
+    """The record's value of each metric (a logged metric, or a top-level number such as
+    `params` or `wall_s`); None for a run that did not finish, or a value missing or not
+    finite."""
+    if record.get("status") != "ok":
+        return None
+    values = []
+    for name in metrics:
+        value = (record.get("metrics") or {}).get(name, record.get(name))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            return None
+        values.append(float(value))
+    return values
+
 
 
 class ResumingLauncher:
