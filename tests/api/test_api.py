@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import cell_sweep
 from omegaconf import OmegaConf
 
 import zoo
@@ -67,8 +68,6 @@ def test_train_needs_a_composed_config(tmp_path):
 
 def test_table_to_pandas(tmp_path):
     pytest.importorskip("pandas")
-    from test_table import cell_sweep
-
     frame = zoo.table(cell_sweep(tmp_path), by="cell").to_pandas()
     assert list(frame["cell"]) == ["gru", "rnn"]
     assert frame["test/acc_mean"].tolist() == pytest.approx([0.85, 0.6])

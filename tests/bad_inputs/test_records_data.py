@@ -15,6 +15,7 @@ from sacrebleu.metrics import BLEU
 from zoo.data.batches import TensorSequences
 from zoo.data.padding import utf8_texts
 from zoo.run.evaluate import evaluate
+from zoo.run.record import RunRecord
 from zoo.run.train import train_and_test
 from zoo.task.baselines import Baseline
 from zoo.task.bleu import CorpusBleu, StandardBleu
@@ -98,7 +99,7 @@ def test_every_test_pair_is_scored_and_sacrebleu_is_recorded_with_its_signature(
         "data=parallel_text", path_override(paths), "data.max_len=5", "data.lowercase=false",
         "topology=seq2seq", "cell=gru", "cell.hidden_size=8", "topology.embedding_dim=8",
         "trainer.max_epochs=1", "bleu=true", "bleu_beam=1"], tmp_path)
-    record: dict = {}
+    record = RunRecord()
     metrics, _ = train_and_test(cfg, tmp_path, record)
     assert 0 <= metrics["test/sacrebleu"] <= 100 and "test/bleu" in metrics
     assert sorted(scored["sacrebleu"]) == sorted(
@@ -108,12 +109,12 @@ def test_every_test_pair_is_scored_and_sacrebleu_is_recorded_with_its_signature(
     assert any(len(r) == 8 and r[-2:] == ["seven", "."] for r in scored["bleu"])
     defaults = BLEU()
     defaults.corpus_score(["a"], [["a"]])  # (the signature counts the references)
-    assert record["sacrebleu_signature"] == defaults.get_signature().format()
-    assert record["sacrebleu_signature"].startswith("nrefs:1|case:mixed|eff:no|tok:13a|")
+    assert record.sacrebleu_signature == defaults.get_signature().format()
+    assert record.sacrebleu_signature.startswith("nrefs:1|case:mixed|eff:no|tok:13a|")
     # zoo-eval reproduces it, signature included
     again, path = evaluate(next((tmp_path / "checkpoints").glob("best-*.ckpt")), "test")
     assert again["test/sacrebleu"] == pytest.approx(metrics["test/sacrebleu"], abs=1e-6)
-    assert json.loads(path.read_text())["sacrebleu_signature"] == record["sacrebleu_signature"]
+    assert json.loads(path.read_text())["sacrebleu_signature"] == record.sacrebleu_signature
 
 
 TAGGED_TRAIN = """\

@@ -4,7 +4,7 @@ a loss (section 6): each row is a command's arguments and the one sentence they 
 from __future__ import annotations
 
 import pytest
-from conftest import QUICK, compose_train, config_dir
+from conftest import QUICK, cell_sweep, compose_train, config_dir
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
@@ -193,8 +193,6 @@ def test_inference_options_are_one_sentence(refusal, tmp_path, command, args, se
 
 @pytest.fixture
 def sweep(tmp_path):
-    from test_table import cell_sweep
-
     return cell_sweep(tmp_path / "sweep")
 
 

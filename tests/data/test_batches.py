@@ -99,6 +99,7 @@ def test_test_is_val_compares_the_examples():
 def test_identical_val_and_test_are_evaluated_once(tmp_path, monkeypatch):
     from conftest import compose_train
 
+    from zoo.run.record import RunRecord
     from zoo.run.train import train_and_test
 
     root = tmp_path / "reviews"
@@ -113,7 +114,7 @@ def test_identical_val_and_test_are_evaluated_once(tmp_path, monkeypatch):
                          "~callbacks.progress_bar", "data=imdb", f"data.root={root}",
                          "trainer.max_epochs=1", "cell.hidden_size=4",
                          "topology.embedding_dim=4", "trainer=cpu"], tmp_path)
-    record = {}
+    record = RunRecord()
     metrics, _ = train_and_test(cfg, tmp_path, record)
-    assert record["test_is_val"] is True and not tested
+    assert record.test_is_val is True and not tested
     assert metrics["test/acc"] == metrics["val/acc"] and metrics["test/loss"] == metrics["val/loss"]

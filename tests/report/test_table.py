@@ -3,34 +3,9 @@
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
 
 import pytest
-from conftest import read_csv, run_cli, table, write_run
-
-ACC = {
-    ("rnn", 0): 0.50,
-    ("rnn", 1): 0.60,
-    ("rnn", 2): 0.70,
-    ("gru", 0): 0.80,
-    ("gru", 1): 0.90,
-    ("gru", 2): 0.85,
-}
-
-
-def cell_sweep(root: Path) -> Path:
-    """cell=rnn,gru x seed=0,1,2 with known test/acc and test/loss."""
-    for job, ((cell, seed), acc) in enumerate(ACC.items()):
-        write_run(
-            root / str(job),
-            cell=cell,
-            seed=seed,
-            metrics={"test/acc": acc, "test/loss": 1 - acc, "val/acc": acc - 0.1},
-            wall_s=float(job),
-            params=100 if cell == "rnn" else 300,
-        )
-    (root / "multirun.yaml").write_text("hydra: {}\n")
-    return root
+from conftest import ACC, cell_sweep, read_csv, run_cli, table, write_run
 
 
 def test_mean_std_n_best_and_order(tmp_path, capsys):

@@ -13,7 +13,7 @@ from conftest import compose_train, run_cli, train_quick
 from zoo.atomic_file import AtomicCheckpointIO, write_atomically
 from zoo.errors import ZooError
 from zoo.run.checkpoints import load_run
-from zoo.run.record import write_record
+from zoo.run.record import RunRecord, write_record
 from zoo.run.train import build_trainer, train_and_test
 
 TINY = ["data.T=6", "data.n_train=32", "data.n_val=16", "data.n_test=16", "cell.hidden_size=8",
@@ -107,8 +107,8 @@ def test_the_trainer_writes_checkpoints_atomically(tmp_path):
 
 
 def test_metrics_json_is_written_atomically(tmp_path, monkeypatch):
-    write_record(tmp_path / "metrics.json", status="ok")
+    write_record(tmp_path / "metrics.json", RunRecord(status="ok"))
     monkeypatch.setattr(os, "replace", lambda *a: sys.exit(1))
     with pytest.raises(SystemExit):
-        write_record(tmp_path / "metrics.json", status="failed")
+        write_record(tmp_path / "metrics.json", RunRecord(status="failed"))
     assert '"ok"' in (tmp_path / "metrics.json").read_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import QUICK, compose_train
 
+from zoo.run.record import RunRecord
 from zoo.run.train import train_and_test
 
 TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10"]
@@ -19,7 +20,7 @@ TINY = ["data.n_train=64", "data.n_val=32", "data.n_test=32", "data.T=10"]
 ])
 def test_smoke_runs_are_marked(tmp_path, overrides, reason):
     cfg = compose_train(QUICK + TINY + ["trainer.max_epochs=2", *overrides], tmp_path)
-    record: dict = {}
+    record = RunRecord()
     train_and_test(cfg, tmp_path, record)
-    assert record["smoke"] is (reason is not None)
-    assert record.get("smoke_reason") == reason
+    assert record.smoke is (reason is not None)
+    assert record.smoke_reason == reason

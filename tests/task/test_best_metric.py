@@ -10,6 +10,7 @@ import torch
 from conftest import QUICK, compose_train, train_quick
 
 from zoo.errors import ZooError
+from zoo.run.record import RunRecord
 from zoo.run.train import train_and_test
 from zoo.spec import Layout, Spec
 from zoo.task.best_metric import choose_best_metric
@@ -57,10 +58,10 @@ def test_a_metric_the_run_does_not_log_is_refused_before_training(tmp_path):
 def test_a_classifier_keeps_its_most_accurate_epoch_and_says_so(tmp_path, caplog):
     cfg = compose_train(QUICK + TINY + ["data=copy_memory", "topology=many_to_many",
                                         "trainer.max_epochs=2"], tmp_path)
-    record: dict = {}
+    record = RunRecord()
     with caplog.at_level(logging.INFO, logger="zoo"):
         train_and_test(cfg, tmp_path, record)
-    assert record["optimized_metric"] == "val/acc" and record["optimized_mode"] == "max"
+    assert record.optimized_metric == "val/acc" and record.optimized_mode == "max"
     assert "best checkpoint: the highest val/acc" in caplog.text
     [best] = (tmp_path / "checkpoints").glob("best-*.ckpt")
     states = torch.load(best, weights_only=False)["callbacks"]

@@ -44,10 +44,11 @@ def slurm_job() -> dict | None:
     return job
 
 
-def carry_on(cfg: DictConfig, output_dir: Path, record: dict) -> None:
+def carry_on(cfg: DictConfig, output_dir: Path) -> list | None:
     """Continue or set aside the earlier attempt in `output_dir`, if there is one; sets
-    `cfg.ckpt_path` to continue, and `record["restarts"]`. Under SLURM with several tasks
-    (DDP), rank 0 decides and acts, and the other ranks follow its decision."""
+    `cfg.ckpt_path` to continue and returns the record's `restarts` (None on a first attempt).
+    Under SLURM with several tasks (DDP), rank 0 decides and acts, and the other ranks follow
+    its decision."""
     ranks = int(os.environ.get("SLURM_NTASKS", "1")) if "SLURM_JOB_ID" in os.environ else 1
     if ranks > 1 and rank_zero_only.rank > 0:
         decision = _decision_of_rank_0(output_dir)
@@ -57,8 +58,7 @@ def carry_on(cfg: DictConfig, output_dir: Path, record: dict) -> None:
             write_atomically(_decision_file(output_dir), json.dumps(decision).encode())
     if decision["ckpt_path"]:
         cfg.ckpt_path = decision["ckpt_path"]
-    if decision["restarts"]:
-        record["restarts"] = decision["restarts"]
+    return decision["restarts"] or None
 
 
 def _decide(output_dir: Path) -> dict:

@@ -27,23 +27,16 @@ from zoo.errors import ZooError, outside_world
 from zoo.run.attempts import carry_on, slurm_job
 from zoo.run.ddp import end_ddp_job, one_job_argv
 from zoo.run.interrupt import sigterm_interrupts, warning_signal, why
-from zoo.run.record import clean, git_sha, machine, versions, write_record
+from zoo.run.record import RunRecord, clean, write_record
 from zoo.run.threads import apply_threads
 from zoo.tracking import finish_wandb
 
 log = logging.getLogger("zoo")
-SOURCE = Path(__file__).resolve().parent
 
 OmegaConf.register_new_resolver("zoo_uid", lambda: uuid.uuid4().hex[:6], use_cache=True,
                                 replace=True)
 
-HYDRA_GROUPS = ("hydra", "hydra/")
 RESUME_FAILED = "resume_failed.json"
-
-
-def _choices(hydra_cfg) -> dict:
-    return {k: v for k, v in hydra_cfg.runtime.choices.items()
-            if not k.startswith(HYDRA_GROUPS) and v is not None}
 
 
 def run_entry(cfg: DictConfig, work) -> float | None:
@@ -51,7 +44,7 @@ def run_entry(cfg: DictConfig, work) -> float | None:
     record, failure = record_run(cfg, work)
     multirun = HydraConfig.get().mode == RunMode.MULTIRUN
     if failure is None:  # NaN (recorded as null) or missing: a failure to a sweeper
-        value = record["metrics"].get(cfg.optimized_metric)
+        value = record.metrics.get(cfg.optimized_metric)
         return float("nan") if value is None else value
     if not multirun:  # zoo.cli.user_errors reports it (one sentence for a ZooError)
         raise failure
@@ -61,29 +54,26 @@ def run_entry(cfg: DictConfig, work) -> float | None:
     return float("nan")
 
 
-def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
+def record_run(cfg: DictConfig, work) -> tuple[RunRecord, Exception | None]:
     """Run `work` in the current Hydra job's folder and write its `metrics.json` (the CLI's
     and `zoo.train`'s one path); returns (the record, the exception it failed with or None)."""
     hydra_cfg = HydraConfig.get()
     output_dir = Path(hydra_cfg.runtime.output_dir)
-    record = {"status": "ok", "metrics": {}, "seed": cfg.seed,
-              "choices": _choices(hydra_cfg), "overrides": list(hydra_cfg.overrides.task),
-              "git_sha": git_sha(SOURCE), "versions": versions(), "machine": machine()}
-    if job := slurm_job():
-        record["slurm"] = job
+    record = RunRecord.of_job(cfg, hydra_cfg)
+    record.slurm = slurm_job()
     start = time.time()
     failure: Exception | None = None
     stop: KeyboardInterrupt | None = None
     with sigterm_interrupts() as signals:
         try:
-            record["threads"] = apply_threads(cfg, hydra_cfg)
+            record.threads = apply_threads(cfg, hydra_cfg)
             if hydra_cfg.mode == RunMode.MULTIRUN:  # requeued, or its sweep resumed
-                carry_on(cfg, output_dir, record)
+                record.restarts = carry_on(cfg, output_dir)
             one_job_argv(hydra_cfg)  # what Lightning re-runs for DDP ranks > 0
-            if (record.get("restarts") or [{}])[-1].get("continued_from"):  # ranks > 0 too
+            if (record.restarts or [{}])[-1].get("continued_from"):  # ranks > 0 too
                 sys.argv.append(f"ckpt_path={cfg.ckpt_path}")
-            metrics, params = work(cfg, output_dir, record)  # work adds fields to record
-            record["metrics"], record["params"] = clean(metrics), params
+            metrics, params = work(cfg, output_dir, record)  # work fills in what it finds
+            record.metrics, record.params = clean(metrics), params
         except Exception as exc:  # recorded for the sweep table, then reported below
             failure = (isinstance(exc, OSError) and outside_world(exc)) or exc
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (zoo.run.interrupt)
@@ -91,19 +81,19 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
     finish_wandb(failed=failure is not None or stop is not None)
     end_ddp_job(hydra_cfg)
     # a resumed run's seconds before this session (zoo.run.callbacks.epoch_times), then this one's
-    record["wall_s"] = round(record.get("resumed_wall_s", 0.0) + time.time() - start, 3)
+    record.wall_s = round((record.resumed_wall_s or 0.0) + time.time() - start, 3)
     if failure is not None:
-        record["status"], record["error"] = "failed", f"{failure}"
+        record.status, record.error = "failed", f"{failure}"
     signum = signals[-1] if signals else signal.SIGINT
     if stop is not None:
         _interrupted(record, stop, signum)
     if rank_zero_only.rank == 0:  # DDP: every rank runs this job, one writes its record
         try:
-            write_record(record_path(output_dir, record), **record)
+            write_record(record_path(output_dir, record), record)
         except OSError as exc:  # a full disk, a folder gone: the one sentence says so too
             failure = _unrecorded(failure, exc)
     if stop is not None:
-        print(f"interrupted: {record['error']}; metrics.json records it.", file=sys.stderr)
+        print(f"interrupted: {record.error}; metrics.json records it.", file=sys.stderr)
         if signum == warning_signal():  # the displaced handler (submitit's) requeues the job
             signal.raise_signal(signum)
         sys.exit(128 + signum)
@@ -121,11 +111,11 @@ def _unrecorded(failure: Exception | None, exc: OSError) -> Exception:
     return ZooError(f"{f'{failure}'.rstrip('.')}; its record was not written either: {lost}.")
 
 
-def record_path(output_dir: Path, record: dict) -> Path:
+def record_path(output_dir: Path, record: RunRecord) -> Path:
     """metrics.json, except that a resume of a finished run (ok, or pruned by a search) which
     did not end well leaves the run's record as it was and writes its own beside it."""
     path = output_dir / "metrics.json"
-    if record["status"] not in ("ok", "pruned") and _finished(path):
+    if record.status not in ("ok", "pruned") and _finished(path):
         return output_dir / RESUME_FAILED
     return path
 
@@ -139,9 +129,9 @@ def _finished(path: Path) -> bool:
         return True
 
 
-def _interrupted(record: dict, stop: KeyboardInterrupt, signum: signal.Signals) -> None:
+def _interrupted(record: RunRecord, stop: KeyboardInterrupt, signum: signal.Signals) -> None:
     """`zoo.run.interrupt.Interrupted` says where the run stopped and what it had logged."""
     where = getattr(stop, "where", None)
-    record["status"] = "interrupted"
-    record["error"] = f"stopped by {why(signum)}" + (f" at {where}" if where else "")
-    record["metrics"] = clean(getattr(stop, "metrics", {}))
+    record.status = "interrupted"
+    record.error = f"stopped by {why(signum)}" + (f" at {where}" if where else "")
+    record.metrics = clean(getattr(stop, "metrics", {}))

@@ -1,4 +1,8 @@
-"""`metrics.json`: the self-describing record every run folder holds (see DESIGN.md)."""
+"""`metrics.json`: the self-describing record every run folder holds (see DESIGN.md).
+
+`RunRecord` names every field the file has; the job fills it as it goes (zoo.run.entry: the
+provenance, the outcome; zoo.run.train: what training found) and `write_record` writes it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import math
 import os
 import platform
 import subprocess
+from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -60,8 +65,59 @@ def clean(metrics: dict) -> dict:
     return out
 
 
-def write_record(path: Path, **fields) -> None:
+HYDRA_GROUPS = ("hydra", "hydra/")
+
+
+@dataclass
+class RunRecord:
+    """The fields of `metrics.json`, in the file's order. Those after `machine` are written
+    only when set (a run that failed early has no `params`, an ordinary one no `pruned`)."""
+
+    status: str = "ok"  # ok | failed | interrupted | pruned (a search's pruner stopped it)
+    metrics: dict = field(default_factory=dict)
+    seed: int | None = None
+    choices: dict = field(default_factory=dict)  # the config groups' options
+    overrides: list = field(default_factory=list)
+    git_sha: str | None = None
+    versions: dict = field(default_factory=dict)
+    machine: dict = field(default_factory=dict)
+    slurm: dict | None = None  # zoo.run.attempts.slurm_job
+    threads: int | None = None
+    restarts: list | None = None  # zoo.run.attempts: the attempts this job carried on from
+    optimized_metric: str | None = None  # what chooses the best checkpoint, and its mode
+    optimized_mode: str | None = None
+    smoke: bool | None = None  # zoo.run.smoke: cut short to check a composition
+    smoke_reason: str | None = None
+    epoch_s: list | None = None  # every epoch's seconds, a resumed run's earlier ones too
+    resumed_wall_s: float | None = None  # the earlier sessions' seconds of a resumed run
+    pruned: dict | None = None  # {epoch, metric, value} where the search's pruner stopped it
+    test_is_val: bool | None = None  # the test split holds the validation examples
+    val_is_last_validation: bool | None = None  # best checkpoint = last validation's weights
+    sacrebleu_signature: str | None = None
+    params: int | None = None
+    wall_s: float | None = None
+    error: str | None = None
+
+    @classmethod
+    def of_job(cls, cfg, hydra_cfg) -> RunRecord:
+        """A job's record before it runs: what it is, where it comes from, where it runs."""
+        choices = {k: v for k, v in hydra_cfg.runtime.choices.items()
+                   if not k.startswith(HYDRA_GROUPS) and v is not None}
+        return cls(seed=cfg.seed, choices=choices, overrides=list(hydra_cfg.overrides.task),
+                   git_sha=git_sha(Path(__file__).resolve().parent), versions=versions(),
+                   machine=machine())
+
+    def mark_smoke(self, reason: str | None) -> None:
+        self.smoke, self.smoke_reason = reason is not None, reason
+
+    def to_json(self) -> dict:
+        always = ("status", "metrics", "seed", "choices", "overrides", "git_sha", "versions",
+                  "machine")
+        return {k: v for k, v in asdict(self).items() if v is not None or k in always}
+
+
+def write_record(path: Path, record: RunRecord) -> None:
     """Written atomically: a record is whole or absent, never half a file. It says which
     schema it was written in (zoo.config.migrate)."""
-    fields = {**fields, "schema_version": SCHEMA_VERSION}
+    fields = {**record.to_json(), "schema_version": SCHEMA_VERSION}
     write_atomically(path, (json.dumps(fields, indent=2, sort_keys=False) + "\n").encode())

@@ -35,7 +35,3 @@ def cut_by_max_steps(trainer) -> str | None:
         return None
     return f"trainer.max_steps={max_steps}"
 
-
-def smoke_fields(reason: str | None) -> dict:
-    """metrics.json's `smoke` (and `smoke_reason` when it is one)."""
-    return {"smoke": True, "smoke_reason": reason} if reason else {"smoke": False}

@@ -27,7 +27,8 @@ from zoo.run.callbacks.study_report import StudyReport
 from zoo.run.checkpoints import find_checkpoint, load_checkpoint
 from zoo.run.interrupt import Interrupted
 from zoo.run.quiet import quiet_libraries
-from zoo.run.smoke import cut_by_max_steps, smoke_fields, smoke_reason
+from zoo.run.record import RunRecord
+from zoo.run.smoke import cut_by_max_steps, smoke_reason
 from zoo.run.validate import validate
 from zoo.task.baselines import warn_if_not_better
 from zoo.task.best_metric import choose_best_metric
@@ -101,20 +102,20 @@ def build_trainer(cfg: DictConfig, output_dir: Path) -> tuple[pl.Trainer, RunCal
 
 
 def train_and_test(cfg: DictConfig, output_dir: Path,
-                   record: dict | None = None) -> tuple[dict, int]:
+                   record: RunRecord | None = None) -> tuple[dict, int]:
     """Fit, then validate and test with the best checkpoint; returns (metrics, parameter count).
 
-    `record` (metrics.json's fields), when given, receives the metric and mode that choose the
-    best checkpoint and whether this is a smoke run. Ctrl-C or SIGTERM raise `Interrupted`.
-    A trial its search's pruner stops (zoo.run.callbacks.study_report) is neither validated
-    again nor tested: `record["status"]` says "pruned", `record["pruned"]` where and at what.
-    Where the test split holds the validation examples, the validation pass also gives the
-    test metrics, and `record["test_is_val"]` says so. Where the best checkpoint holds the
-    weights of the last validation in training, that validation's metrics are its metrics
-    (`record["val_is_last_validation"]`), with no second pass. A test scored by sacreBLEU
-    records its signature (`record["sacrebleu_signature"]`).
+    `record` (zoo.run.record), when given, receives what training finds: the metric and mode
+    that choose the best checkpoint, whether this is a smoke run, the epochs' seconds. Ctrl-C
+    or SIGTERM raise `Interrupted`. A trial its search's pruner stops
+    (zoo.run.callbacks.study_report) is neither validated again nor tested: `record.status` is
+    "pruned", `record.pruned` where and at what. Where the test split holds the validation
+    examples, the validation pass also gives the test metrics (`record.test_is_val`). Where
+    the best checkpoint holds the weights of the last validation in training, that
+    validation's metrics are its metrics (`record.val_is_last_validation`), with no second
+    pass. A test scored by sacreBLEU records its signature (`record.sacrebleu_signature`).
     """
-    record = {} if record is None else record
+    record = RunRecord() if record is None else record
     validate(cfg)
     ckpt_path = cfg.ckpt_path
     if ckpt_path:  # zoo's loader: one sentence for a missing, damaged or foreign file
@@ -122,39 +123,39 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
     pl.seed_everything(cfg.seed, workers=True)
     datamodule = instantiate(cfg.data)
     best = choose_best_metric(cfg, datamodule.spec)
-    record.update(best)
+    record.optimized_metric, record.optimized_mode = best.values()
     cfg.optimized_metric, cfg.optimized_mode = best.values()  # callbacks interpolate them
     task = build_task(cfg, datamodule.spec)
     trainer, run = build_trainer(cfg, output_dir)
-    smoke = smoke_reason(cfg.trainer, (record.get("choices") or {}).get("debug"))
-    record.update(smoke_fields(smoke))
+    smoke = smoke_reason(cfg.trainer, record.choices.get("debug"))
+    record.mark_smoke(smoke)
     metrics: dict = {}
     try:
         if cfg.train:
             trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
-            record.update(smoke_fields(smoke or cut_by_max_steps(trainer)))
-            record["epoch_s"] = run.times.seconds  # every epoch's, resumed runs' too
+            record.mark_smoke(smoke or cut_by_max_steps(trainer))
+            record.epoch_s = run.times.seconds  # every epoch's, resumed runs' too
             if run.times.earlier_wall_s:  # resumed: wall_s counts the earlier sessions too
-                record["resumed_wall_s"] = run.times.earlier_wall_s
+                record.resumed_wall_s = run.times.earlier_wall_s
         if run.study.pruned:  # a search's pruner stopped it: its last validation is its end
-            record["status"], record["pruned"] = "pruned", run.study.pruned
+            record.status, record.pruned = "pruned", run.study.pruned
             return dict(run.last_validation.metrics), task.count_parameters()
         best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
         ckpt = best or None
         test = cfg.test
         if test and datamodule.test_is_val():  # one pass serves both: its val/ metrics as test/
-            record["test_is_val"], test = True, False
+            record.test_is_val, test = True, False
         if best and run.last_validation.scored(trainer, best):  # the last epoch's is the best
-            record["val_is_last_validation"] = True
+            record.val_is_last_validation = True
             metrics.update(run.last_validation.metrics)
         for logger in trainer.loggers:  # what follows is no training epoch in the CSV log
             if isinstance(logger, ResumableCSVLogger):
                 logger.after_training()
-        splits = [] if record.get("val_is_last_validation") else [trainer.validate]
+        splits = [] if record.val_is_last_validation else [trainer.validate]
         for evaluate in splits + ([trainer.test] if test else []):
             for result in evaluate(task, datamodule=datamodule, ckpt_path=ckpt, weights_only=True):
                 metrics.update({k: v for k, v in result.items() if "/" in k})
-        if record.get("test_is_val"):
+        if record.test_is_val:
             metrics.update({f"test/{k[4:]}": v for k, v in list(metrics.items())
                             if k.startswith("val/")})
     except (KeyboardInterrupt, SystemExit) as stop:  # Lightning ends a Ctrl-C with sys.exit(1)
@@ -162,8 +163,8 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
         where = f"epoch {trainer.current_epoch}, step {trainer.global_step}"
         raise Interrupted(where, had) from stop
     if signature := task.sacrebleu_signature():  # what a paper quotes beside test/sacrebleu
-        record["sacrebleu_signature"] = signature
-    if not record.get("smoke"):  # a smoke run's metrics say nothing about the model
+        record.sacrebleu_signature = signature
+    if not record.smoke:  # a smoke run's metrics say nothing about the model
         warn_if_not_better(metrics)
     log_final_hparams(trainer.loggers, _plain(cfg), metrics)
     return metrics, task.count_parameters()
