@@ -68,10 +68,12 @@ def datamodule(option, /, **options):
 
 
 def train_quick(overrides: list[str], output_dir: Path):
-    """Train in-process with the library entry point; returns (metrics, params)."""
+    """Validate and train in-process with the library entry point; returns (metrics, params)."""
     from zoo.run.train import train_and_test
+    from zoo.run.validate import validate
 
     cfg = compose_train(QUICK + overrides, output_dir)
+    validate(cfg)
     return train_and_test(cfg, output_dir)
 
 

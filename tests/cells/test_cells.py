@@ -206,9 +206,9 @@ def test_padded_path_trains_with_dropout_between_layers():
     assert x.grad is not None and torch.all(out[1, 3:] == 0)
 
 
-def test_unknown_packing_is_refused():
+def test_unknown_packing_is_refused(tmp_path):
     with pytest.raises(ZooError, match="cell.packing"):
-        stack_for("gru", packing="sometimes")
+        validate(compose_train(["cell=gru", "cell.packing=sometimes"], tmp_path))
 
 
 def expected_parameters(gates, input_size, num_layers, directions, merge):
@@ -327,11 +327,11 @@ def test_unknown_init_scheme_and_merge_are_refused_by_the_schema(tmp_path, overr
         validate(compose_train(overrides, tmp_path))
 
 
-def test_unknown_kind_is_refused():
+def test_unknown_kind_is_refused(tmp_path):
     with pytest.raises(ZooError, match=r"cell.kind='transformer' is not known"):
-        build_stack(cell_config("gru", kind="transformer"), None, E)
+        validate(compose_train(["cell=gru", "cell.kind=transformer"], tmp_path))
     with pytest.raises(ZooError, match=r"cell.nonlinearity='gelu' is not known"):
-        build_stack(cell_config("rnn", nonlinearity="gelu"), None, E)
+        validate(compose_train(["cell=rnn", "cell.nonlinearity=gelu"], tmp_path))
 
 
 # --- minGRU / minLSTM (Feng et al. 2024): parallel scan against a plain sequential loop ---

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import compose_train
 
 from zoo.errors import ZooError
 from zoo.run.threads import choose_threads
+from zoo.run.validate import validate
 
 BASIC = {"_target_": "hydra._internal.core_plugins.basic_launcher.BasicLauncher"}
 JOBLIB = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"
@@ -65,9 +67,8 @@ def test_ddp_ranks_share_the_machine():
     assert threads({"_target_": JOBLIB, "n_jobs": 2}, DDP2, cores=8) == 2
 
 
-def test_an_int_overrides_and_a_bad_value_is_one_sentence():
+def test_an_int_overrides_and_a_bad_value_is_one_sentence(tmp_path):
     assert threads({"_target_": JOBLIB, "n_jobs": 4}, setting=2) == 2
-    with pytest.raises(ZooError, match="threads=0"):
-        threads(setting=0)
-    with pytest.raises(ZooError, match="threads='many'"):
-        threads(setting="many")
+    for setting, sentence in ((0, "threads=0"), ("many", "threads='many'")):
+        with pytest.raises(ZooError, match=sentence):
+            validate(compose_train([f"threads={setting}"], tmp_path))

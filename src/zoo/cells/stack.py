@@ -60,21 +60,13 @@ class RecurrentStack(nn.Module):
         packing: str = "auto",
     ):
         super().__init__()
-        if kind not in KINDS:
-            raise ZooError(f"cell.kind={kind!r} is not known; choose one of {KINDS}.")
+        # the cell schema's knobs (zoo.config.model.CellConfig) bound each value; this checks
+        # what no single knob can
         if forget_bias is not None and kind not in ("lstm", "minlstm"):
             raise ZooError(
                 f"cell.forget_bias is set but cell.kind={kind!r} has no forget gate; "
                 "remove cell.forget_bias or use an lstm or minlstm cell."
             )
-        if kind == "rnn" and nonlinearity not in ("tanh", "relu"):
-            raise ZooError(f"cell.nonlinearity={nonlinearity!r} is not known; use tanh or relu.")
-        if hidden_size < 1 or num_layers < 1:
-            raise ZooError("cell.hidden_size and cell.num_layers must be positive integers.")
-        if not 0.0 <= dropout < 1.0:
-            raise ZooError(f"cell.dropout={dropout} must lie in [0, 1).")
-        if packing not in PACKING:
-            raise ZooError(f"cell.packing={packing!r} is not known; choose one of {PACKING}.")
         self.packing = packing
         self.kind, self.hidden_size, self.num_layers = kind, hidden_size, num_layers
         self.bidirectional, self.merge = bidirectional, merge

@@ -9,11 +9,10 @@ import importlib.util
 import warnings
 
 from hydra import compose, initialize_config_dir
-from hydra.utils import get_method
 
-from zoo.config.check import check_ranges
 from zoo.config.conf_dir import config_dir
 from zoo.errors import ZooError
+from zoo.run.validate import validate_launcher
 
 NEEDS = {
     "hydra/launcher=joblib": "hydra_plugins.hydra_joblib_launcher",
@@ -38,23 +37,12 @@ def check_plugins(args: list[str]) -> None:
 
 
 def check_launcher(args: list[str]) -> None:
-    """Refuse launcher sizes that cannot run a job, before Hydra starts any: joblib's `n_jobs`
-    as joblib reads it (0 has no meaning), submitit's `cpus_per_task`, `timeout_min`, ...
-    (zoo.config.ranges). The launcher is composed as Hydra will, from the arguments that
-    choose or set it (Hydra's own callbacks cannot stop a sweep: it only warns of their
-    errors)."""
+    """Refuse launcher sizes that cannot run a job, before Hydra starts any
+    (zoo.run.validate.validate_launcher). The launcher is composed as Hydra will, from the
+    arguments that choose or set it."""
     chosen = [a for a in args if a.lstrip("+~").startswith(("hydra/launcher=", "hydra.launcher."))]
     if not chosen:
         return
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
         launcher = compose("train", overrides=chosen, return_hydra_config=True).hydra.launcher
-    cls = get_method(launcher._target_)
-    check_ranges(launcher, "hydra.launcher", cls)
-    if any(c.__module__.startswith("hydra_plugins.hydra_joblib_launcher") for c in cls.__mro__):
-        import joblib
-
-        try:
-            joblib.effective_n_jobs(launcher.get("n_jobs"))
-        except ValueError as exc:
-            raise ZooError(f"hydra.launcher.n_jobs={launcher.n_jobs} is refused by joblib "
-                           f"({exc}); give a count of jobs, or -1 for one per core.") from None
+    validate_launcher(launcher)

@@ -20,6 +20,7 @@ from omegaconf import OmegaConf
 from zoo.cells.init import SCHEMES
 from zoo.cells.merge import MERGES
 from zoo.cells.stack import KINDS, PACKING
+from zoo.config.check import check_values
 from zoo.config.fields import knob
 from zoo.topologies.attention import ATTENTIONS
 from zoo.topologies.layers import ACTIVATIONS
@@ -136,9 +137,12 @@ def topology_schema(topology) -> Any:
 
 def typed_model_config(cell: dict, direction: dict, topology: dict) -> tuple:
     """The model groups of a run (plain dicts, as a checkpoint stores them) on their schemas,
-    so a key a newer zoo added has its default (`_target_` included, for an old checkpoint)."""
+    their knobs' choices and ranges checked as a composed config's are (zoo.config.check)."""
     schema = topology_schema(topology)
     typed = (OmegaConf.create(topology) if schema is None
              else OmegaConf.merge(OmegaConf.structured(schema), topology))
-    return (OmegaConf.merge(OmegaConf.structured(CellConfig), cell),
-            OmegaConf.merge(OmegaConf.structured(DirectionConfig), direction), typed)
+    groups = (OmegaConf.merge(OmegaConf.structured(CellConfig), cell),
+              OmegaConf.merge(OmegaConf.structured(DirectionConfig), direction), typed)
+    for path, node in zip(("cell", "direction", "topology"), groups, strict=True):
+        check_values(node, path)
+    return groups

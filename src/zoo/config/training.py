@@ -56,7 +56,7 @@ class TrainConfig:
     train: bool = knob()
     test: bool = knob()
     ckpt_path: str | None = knob()
-    threads: Any = knob()  # "auto" or a count; zoo.run.threads checks it
+    threads: Any = knob()  # "auto" or a count; zoo.run.validate checks it
     data: Any = knob()
     cell: CellConfig = knob(factory=CellConfig)
     direction: DirectionConfig = knob(factory=DirectionConfig)

@@ -29,6 +29,7 @@ from zoo.run.ddp import end_ddp_job, one_job_argv
 from zoo.run.interrupt import sigterm_interrupts, warning_signal, why
 from zoo.run.record import RunRecord, clean, write_record
 from zoo.run.threads import apply_threads
+from zoo.run.validate import validate
 from zoo.tracking import finish_wandb
 
 log = logging.getLogger("zoo")
@@ -66,6 +67,7 @@ def record_run(cfg: DictConfig, work) -> tuple[RunRecord, Exception | None]:
     stop: KeyboardInterrupt | None = None
     with sigterm_interrupts() as signals:
         try:
+            validate(cfg)  # the one door (zoo.run.validate), before anything runs
             record.threads = apply_threads(cfg, hydra_cfg)
             if hydra_cfg.mode == RunMode.MULTIRUN:  # requeued, or its sweep resumed
                 record.restarts = carry_on(cfg, output_dir)

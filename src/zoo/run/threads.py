@@ -16,8 +16,6 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from zoo.errors import ZooError
-
 
 def available_cores() -> int:
     """The cores this process may run on (its CPU affinity: taskset, cgroups, SLURM)."""
@@ -67,10 +65,9 @@ def busy_cores(samples: int = 3, interval: float = 0.05) -> float:
 
 def choose_threads(setting, launcher: Mapping, trainer: Mapping, cores: int,
                    env: Mapping[str, str], busy: float = 0.0) -> int:
-    """The intra-op threads for one job (one rank) under `launcher` and `trainer`."""
+    """The intra-op threads for one job (one rank) under `launcher` and `trainer`; `setting`
+    is valid (zoo.run.validate.thread_count)."""
     if setting != "auto":
-        if isinstance(setting, bool) or not isinstance(setting, int) or setting < 1:
-            raise ZooError(f"threads={setting!r} is not valid; give threads=auto or a count >= 1.")
         return setting
     kind = _kind(launcher)
     if kind in ("LocalLauncher", "SlurmLauncher") and launcher.get("cpus_per_task"):

@@ -1,7 +1,8 @@
 """Train, validate and test one composed config: the library behind `zoo-train`.
 
 Importable without Hydra's command line: `train_and_test(cfg, output_dir)` takes a composed
-config.
+config that passed `zoo.run.validate.validate` (zoo.run.entry.record_run, the one path of
+zoo-train and `zoo.train`, validates it first).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from zoo.run.interrupt import Interrupted
 from zoo.run.quiet import quiet_libraries
 from zoo.run.record import RunRecord
 from zoo.run.smoke import cut_by_max_steps, smoke_reason
-from zoo.run.validate import validate
 from zoo.task.baselines import warn_if_not_better
 from zoo.task.best_metric import choose_best_metric
 from zoo.task.module import SequenceTask
@@ -116,7 +116,6 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
     pass. A test scored by sacreBLEU records its signature (`record.sacrebleu_signature`).
     """
     record = RunRecord() if record is None else record
-    validate(cfg)
     ckpt_path = cfg.ckpt_path
     if ckpt_path:  # zoo's loader: one sentence for a missing, damaged or foreign file
         load_checkpoint(find_checkpoint(ckpt_path))

@@ -5,7 +5,10 @@ ordered cross-field rules, each a function with its one sentence: a forbidden (d
 direction, topology) mix, or a value that would make training meaningless or fail late (no
 epochs, an endless run, a learning rate of zero). What torch and Lightning refuse themselves
 (a negative momentum, `limit_train_batches=1.5`) is asked of them, by building the optimizer
-and the scheduler on a dummy parameter, so that their refusal comes first."""
+and the scheduler on a dummy parameter, so that their refusal comes first.
+
+A sweep's launcher is checked by `validate_launcher`, which zoo-train calls on the composed
+`hydra.launcher` before Hydra starts any job (Hydra only warns of its callbacks' errors)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from lightning_fabric.utilities.exceptions import MisconfigurationException
 from omegaconf import DictConfig, OmegaConf, open_dict
 from pytorch_lightning.trainer.setup import _determine_batch_limits  # Lightning's own rule
 
-from zoo.config.check import check_config
+from zoo.config.check import check_config, check_ranges
 from zoo.config.model import TOPOLOGY_SCHEMAS
 from zoo.errors import ZooError
 from zoo.spec import Layout
@@ -44,6 +47,14 @@ def topology_options() -> list[type]:
 
 def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def thread_count(cfg: DictConfig) -> None:
+    """`threads`: auto (zoo.run.threads chooses) or a count."""
+    setting = cfg.threads
+    if setting != "auto" and (isinstance(setting, bool) or not isinstance(setting, int)
+                              or setting < 1):
+        raise ZooError(f"threads={setting!r} is not valid; give threads=auto or a count >= 1.")
 
 
 def _early_stopping(cfg: DictConfig) -> bool:
@@ -155,7 +166,7 @@ def bleu_scores_generation(cfg: DictConfig) -> None:
         require_sacrebleu("bleu=true")
 
 
-RULES = (training_ends, learning_rate, mode_fits_metric, check_batch_limits,
+RULES = (thread_count, training_ends, learning_rate, mode_fits_metric, check_batch_limits,
          check_optimizers, topology_fits, check_truncation, bleu_scores_generation)
 
 
@@ -166,3 +177,18 @@ def validate(cfg: DictConfig) -> Layout:
     for rule in RULES:
         rule(cfg)
     return data_layout(cfg.data)
+
+
+def validate_launcher(launcher: DictConfig) -> None:
+    """Refuse launcher sizes that cannot run a job: joblib's `n_jobs` as joblib reads it (0
+    has no meaning), submitit's `cpus_per_task`, `timeout_min`, ... (zoo.config.ranges)."""
+    cls = get_method(launcher._target_)
+    check_ranges(launcher, "hydra.launcher", cls)
+    if any(c.__module__.startswith("hydra_plugins.hydra_joblib_launcher") for c in cls.__mro__):
+        import joblib
+
+        try:
+            joblib.effective_n_jobs(launcher.get("n_jobs"))
+        except ValueError as exc:
+            raise ZooError(f"hydra.launcher.n_jobs={launcher.n_jobs} is refused by joblib "
+                           f"({exc}); give a count of jobs, or -1 for one per core.") from None
