@@ -56,11 +56,11 @@ def datamodule(option, /, **options):
     values, `options` on top; seed 0 and no processed-data cache unless given."""
     from hydra.utils import instantiate
 
-    from zoo.config.data import DATA_SCHEMAS
+    from zoo.config.store import option_schemas
 
     if isinstance(option, type):
         target = f"{option.__module__}.{option.__name__}"
-        option = next(k for k, v in DATA_SCHEMAS.items() if v._target_ == target)
+        option = next(k for k, v in option_schemas()["data"].items() if v._target_ == target)
 
     node = group_option("data", option, seed=options.pop("seed", 0),
                         cache_dir=options.pop("cache_dir", None))

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
+
+from zoo.knobs import knob
 
 MERGES = ("concat", "sum", "mean", "mul")
 
@@ -20,3 +24,9 @@ def merge_directions(forward: torch.Tensor, backward: torch.Tensor, merge: str) 
 
 def merged_size(hidden_size: int, bidirectional: bool, merge: str) -> int:
     return 2 * hidden_size if bidirectional and merge == "concat" else hidden_size
+
+
+@dataclass
+class DirectionConfig:
+    bidirectional: bool = False
+    merge: str = knob("concat", choices=MERGES)  # Keras's merge_mode

@@ -20,21 +20,42 @@ kernels).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from zoo.cells.init import initialise
+from zoo.cells.init import SCHEMES, initialise
 from zoo.cells.merge import merge_directions, merged_size
 from zoo.cells.min_layer import MIN_CELLS, MinLayer
 from zoo.cells.padded import run_padded
 from zoo.errors import ZooError
+from zoo.knobs import knob
 
 TORCH_LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 KINDS = (*TORCH_LAYERS, *MIN_CELLS)
 PACKING = ("auto", "packed", "padded")
 
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+
+
+@dataclass
+class CellConfig:
+    _target_: str = "zoo.cells.stack.RecurrentStack"
+    _partial_: bool = True  # the input size and direction come from the topology
+    kind: str = knob(choices=KINDS)
+    hidden_size: int = knob(64, low=1)
+    num_layers: int = knob(1, low=1)
+    dropout: float = knob(0.0, low=0.0, below=1.0)  # between stacked layers
+    init: str = knob("default", choices=SCHEMES)  # min cells: default | xavier
+    nonlinearity: str = knob("tanh", choices=("tanh", "relu"))  # rnn only
+    # LSTM: forget-gate bias (Jozefowicz et al. 2015; Keras's unit_forget_bias); minLSTM: added
+    # to the forget gate's pre-activation; null keeps torch's initialisation
+    forget_bias: float | None = None
+    # unequal lengths in a batch (torch cells): auto (unpacked when all equal, exact padded
+    # calls on the CPU, cuDNN's packing on CUDA) | packed | padded (see zoo.cells.stack)
+    packing: str = knob("auto", choices=PACKING)
 
 
 class RecurrentStack(nn.Module):
@@ -60,7 +81,7 @@ class RecurrentStack(nn.Module):
         packing: str = "auto",
     ):
         super().__init__()
-        # the cell schema's knobs (zoo.config.model.CellConfig) bound each value; this checks
+        # the cell schema's knobs (CellConfig, above) bound each value; this checks
         # what no single knob can
         if forget_bias is not None and kind not in ("lstm", "minlstm"):
             raise ZooError(

@@ -138,14 +138,14 @@ def check_values(node, path: str = "") -> None:
 
 
 def _schema_for(group: str, node: DictConfig):
-    from zoo.config.store import OPTION_SCHEMAS
+    from zoo.config.store import option_schemas
 
     given = node.get("_target_")
-    for schema in OPTION_SCHEMAS[group].values():
+    for schema in option_schemas()[group].values():
         target = getattr(schema, "_target_", None)
         if target is not None and target == given:
             return schema
-    return OPTION_SCHEMAS[group].get(node.get("name"))
+    return option_schemas()[group].get(node.get("name"))
 
 
 def _type_as(node: DictConfig, schema, group: str) -> None:

@@ -5,7 +5,7 @@ negative clip value flips every gradient, a negative patience stops at once).
 Ranges a library does check are not repeated here: zoo.run.validate builds the optimizer and
 the scheduler on a dummy parameter and reports what torch refuses, and asks Lightning about
 `limit_*_batches`. Keys are a class's `module.qualname`; a subclass has its bases' ranges.
-Each range is `knob()` metadata (zoo.config.fields).
+Each range is `knob()` metadata (zoo.knobs).
 """
 
 from __future__ import annotations

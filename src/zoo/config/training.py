@@ -11,10 +11,11 @@ import pytorch_lightning as pl
 import torch
 from lightning_fabric.utilities.seed import max_seed_value, min_seed_value
 
-from zoo.config.fields import knob
-from zoo.config.model import CellConfig, DirectionConfig
+from zoo.cells.merge import DirectionConfig
+from zoo.cells.stack import CellConfig
 from zoo.config.ranges import ranges_of
 from zoo.config.signature import signature_schema
+from zoo.knobs import knob
 
 # what zoo passes to the Trainer itself, never a config key
 TRAINER_ARGS = ("callbacks", "logger", "plugins", "default_root_dir")

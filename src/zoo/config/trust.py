@@ -34,12 +34,12 @@ OPTIMIZERS = "torch.optim."  # an optimizer or a schedule of torch's own, whatev
 @functools.cache
 def named_targets() -> frozenset[str]:
     """Every `_target_` zoo's own config files and schemas name."""
+    from zoo.cells.stack import CellConfig
     from zoo.config.conf_dir import config_dir
-    from zoo.config.model import CellConfig
-    from zoo.config.store import OPTION_SCHEMAS
+    from zoo.config.store import option_schemas
 
     found = {CellConfig._target_, "pytorch_lightning.Trainer"}
-    for schemas in OPTION_SCHEMAS.values():
+    for schemas in option_schemas().values():
         found.update(getattr(s, "_target_", None) for s in schemas.values())
     for path in Path(config_dir()).rglob("*.yaml"):
         try:

@@ -5,6 +5,10 @@
 reads files sets `cacheable = True` and lists them in `sources()`: its processed splits are
 then cached under `cache_dir`, keyed by every option and the files' identity.
 
+Each datamodule's schema (a dataclass of its `data` keys, in Hydra's ConfigStore as
+`/schema/data/<name>`) sits beside its class and starts from `DataConfig` or one of the
+families of keys below; zoo.config.store collects every one that names its option.
+
 `FileDataModule` is the base of the datamodules that read `data.path` (`formats/`) and of the
 built-in datasets over them (`datasets/`), which say where their file comes from instead
 (`split_paths`) and fix some of the format's options (`FIXED`).
@@ -14,18 +18,85 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pytorch_lightning as pl
+from omegaconf import II
 from torch.utils.data import DataLoader
 
 from zoo.data import cache
 from zoo.data.batches import TensorSequences, batch_sampler
 from zoo.data.files.local_files import source_paths
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec
 
 log = logging.getLogger(__name__)
+
+
+# a split size: a count of examples (a whole number >= 1) or a fraction below 1; 0 holds out
+# none (what that means is the datamodule's); zoo.data.split.held_out reads it
+SIZE = {"low": 0}
+LEVELS = ("word", "char")
+TEXT_TASKS = ("classify", "generate")  # text -> label, or label -> text
+
+
+@dataclass
+class DataConfig:
+    _target_: str = knob()
+    name: str = knob()
+    batch_size: int = knob(low=1)
+    # evaluation batches (no gradients, so larger fits); null: max(4 x batch_size, 256), or
+    # batch_size for stateful streams (their number)
+    eval_batch_size: int | None = knob(None, low=1)
+    num_workers: int = knob(0, low=0)  # DataLoader worker processes
+    bucket: bool = True  # batch sequences of similar length together (less padding)
+    seed: int = II("seed")
+    cache_dir: str | None = II("paths.data_dir")  # downloads and processed-data caches
+
+
+@dataclass
+class GeneratedSizes(DataConfig):
+    n_train: int = knob(low=1)
+    n_val: int = knob(low=1)
+    n_test: int = knob(low=1)
+
+
+@dataclass
+class LocalCopy(DataConfig):
+    root: str | None = knob()
+
+
+@dataclass
+class SplitSizes(DataConfig):
+    val_size: Any = knob(**SIZE)
+    test_size: Any = knob(**SIZE)
+
+
+@dataclass
+class OwnFiles(SplitSizes):
+    # a file, a folder, or {train: ..., val: ..., test: ...}
+    path: Any = knob()
+
+
+@dataclass
+class VocabularyOptions(OwnFiles):
+    lowercase: bool = knob()
+    max_size: int | None = knob(low=1)
+    min_freq: int = knob(low=1)
+
+
+@dataclass
+class DelimitedOptions(OwnFiles):
+    """The options of a delimited file (csv, text_classification)."""
+
+    delimiter: str | None = knob()
+    header: Any = knob(choices=("auto", True, False))
+    multiline: bool = knob()
+    quoting: str = knob(choices=("minimal", "none"))
+
 
 
 class SequenceDataModule(pl.LightningDataModule):

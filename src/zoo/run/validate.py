@@ -22,7 +22,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from pytorch_lightning.trainer.setup import _determine_batch_limits  # Lightning's own rule
 
 from zoo.config.check import check_config, check_ranges
-from zoo.config.model import TOPOLOGY_SCHEMAS
+from zoo.config.store import option_schemas
 from zoo.errors import ZooError
 from zoo.spec import Layout
 from zoo.task.best_metric import AUTO, check_mode
@@ -42,7 +42,7 @@ def data_layout(data: DictConfig) -> Layout:
 
 def topology_options() -> list[type]:
     """The class of every `topology` option zoo ships (each schema's `_target_`)."""
-    return [get_class(schema._target_) for schema in TOPOLOGY_SCHEMAS.values()]
+    return [get_class(schema._target_) for schema in option_schemas()["topology"].values()]
 
 
 def _number(value) -> bool:

@@ -9,11 +9,22 @@ A topology is built through its config's `_target_` (zoo.topologies.build_model)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from torch import nn
 
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout
+
+
+@dataclass
+class TopologyConfig:
+    _target_: str = knob()
+    _partial_: bool = True  # the Spec, cell and direction come from zoo.topologies.build_model
+    name: str = knob()
+    embedding_dim: int = knob(64, low=1)  # used when the input (or target) is tokens
+    embedding_dropout: float = knob(0.0, low=0.0, below=1.0)
 
 
 class Topology(nn.Module):

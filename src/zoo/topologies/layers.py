@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Spec
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "gelu": nn.GELU, "sigmoid": nn.Sigmoid}
+
+
+@dataclass
+class DenseHead:
+    """Dense layers after the recurrent stack, then the output layer."""
+
+    units: list[int] = knob(factory=list)
+    activation: str = knob("relu", choices=tuple(ACTIVATIONS))
+    input_dropout: float = knob(0.0, low=0.0, below=1.0)  # on the recurrent output
+    dropout: float = knob(0.0, low=0.0, below=1.0)  # after each hidden dense layer
+
+
+@dataclass
+class OutputHead:
+    dropout: float = knob(0.0, low=0.0, below=1.0)  # before the output layer
 
 
 class InputLayer(nn.Module):
@@ -63,7 +81,7 @@ class Head(nn.Module):
 
 
 def build_head(head, in_size: int, out_size: int) -> Head:
-    """The `head` config (zoo.config.model.DenseHead) as a `Head`."""
+    """The `head` config (`DenseHead`) as a `Head`."""
     return Head(in_size, out_size, units=list(head.units), activation=head.activation,
                 dropout=head.dropout, input_dropout=head.input_dropout)
 

@@ -6,14 +6,24 @@ On causal token data it is a language model: it speaks the decoders' generation 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
 from zoo.cells import build_stack
 from zoo.errors import ZooError
-from zoo.topologies.base import Topology
+from zoo.knobs import knob
+from zoo.topologies.base import Topology, TopologyConfig
 from zoo.topologies.decoder_state import DecoderState
 from zoo.topologies.generation import Generating
-from zoo.topologies.layers import InputLayer, build_head
+from zoo.topologies.layers import DenseHead, InputLayer, build_head
+
+
+@dataclass
+class ManyToManyConfig(TopologyConfig):
+    _target_: str = "zoo.topologies.many_to_many.ManyToMany"
+    name: str = "many_to_many"
+    head: DenseHead = knob(factory=DenseHead)
 
 
 class ManyToMany(Generating, Topology):

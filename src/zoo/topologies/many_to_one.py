@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from zoo.cells import build_stack
-from zoo.topologies.base import Topology
-from zoo.topologies.layers import InputLayer, build_head, length_mask
-from zoo.topologies.pooling import Pooling
+from zoo.knobs import knob
+from zoo.topologies.base import Topology, TopologyConfig
+from zoo.topologies.layers import DenseHead, InputLayer, build_head, length_mask
+from zoo.topologies.pooling import SUMMARIES, Pooling
+
+
+@dataclass
+class ManyToOneConfig(TopologyConfig):
+    _target_: str = "zoo.topologies.many_to_one.ManyToOne"
+    name: str = "many_to_one"
+    # a: embeddings start U(-a, a) (Keras: 0.05); null: torch's N(0, 1)
+    embedding_init_range: float | None = knob(None, low=0.0)
+    summary: str = knob("last", choices=SUMMARIES)
+    head: DenseHead = knob(factory=DenseHead)
 
 
 class ManyToOne(Topology):

@@ -6,14 +6,27 @@ The condition sets the decoder's initial state (`condition: init`), is fed at ev
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from torch import nn
 
 from zoo.errors import ZooError
+from zoo.knobs import knob
+from zoo.topologies.base import TopologyConfig
 from zoo.topologies.decoder import Decoder, DecoderTopology, initial_rnn_state
 from zoo.topologies.decoder_state import DecoderState
-from zoo.topologies.layers import InputLayer
+from zoo.topologies.layers import InputLayer, OutputHead
 
 CONDITIONING = ("init", "input", "both")
+
+
+@dataclass
+class OneToManyConfig(TopologyConfig):
+    _target_: str = "zoo.topologies.one_to_many.OneToMany"
+    name: str = "one_to_many"
+    condition_dim: int = knob(32, low=1)  # embedding of a class-id condition
+    condition: str = knob("both", choices=CONDITIONING)
+    head: OutputHead = knob(factory=OutputHead)
 
 
 class OneToMany(DecoderTopology):

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from zoo.cells import build_stack
-from zoo.topologies.base import Topology
-from zoo.topologies.layers import InputLayer, build_head
+from zoo.knobs import knob
+from zoo.topologies.base import Topology, TopologyConfig
+from zoo.topologies.layers import DenseHead, InputLayer, build_head
+
+
+@dataclass
+class OneToOneConfig(TopologyConfig):
+    _target_: str = "zoo.topologies.one_to_one.OneToOne"
+    name: str = "one_to_one"
+    head: DenseHead = knob(factory=DenseHead)
 
 
 class OneToOne(Topology):

@@ -8,15 +8,29 @@ the encoder's outputs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from torch import nn
 
 from zoo.cells import build_stack
 from zoo.errors import ZooError
+from zoo.knobs import knob
+from zoo.topologies.attention import ATTENTIONS
+from zoo.topologies.base import TopologyConfig
 from zoo.topologies.decoder import Decoder, DecoderTopology, initial_rnn_state
 from zoo.topologies.decoder_state import DecoderState
-from zoo.topologies.layers import InputLayer, length_mask
+from zoo.topologies.layers import InputLayer, OutputHead, length_mask
 
 CONDITIONING = ("init", "input", "both")
+
+
+@dataclass
+class Seq2SeqConfig(TopologyConfig):
+    _target_: str = "zoo.topologies.seq2seq.Seq2Seq"
+    name: str = "seq2seq"
+    attention: str = knob("luong", choices=ATTENTIONS)
+    condition: str = knob("init", choices=CONDITIONING)
+    head: OutputHead = knob(factory=OutputHead)
 
 
 class Seq2Seq(DecoderTopology):

@@ -10,13 +10,26 @@ scaled with the training months' statistics, and RMSE and MAE are reported in pa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from zoo.data.base import LocalCopy, SplitSizes
 from zoo.data.files.seed_source import source_file
 from zoo.data.formats.csv_sequences import CsvSequences
+from zoo.knobs import knob
 
 URL = "https://raw.githubusercontent.com/jbrownlee/Datasets/master/airline-passengers.csv"
+
+
+@dataclass
+class AirlineData(LocalCopy, SplitSizes):
+    _target_: str = "zoo.data.datasets.airline.Airline"
+    name: str = "airline"
+    aligned: bool = knob()
+    look_back: int = knob(low=1)
+    horizon: int = knob(low=1)
+    scale: str = knob(choices=("minmax", "standard", "none"))
 
 
 class Airline(CsvSequences):

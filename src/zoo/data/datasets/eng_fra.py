@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from zoo.data.base import LEVELS, LocalCopy, SplitSizes
 from zoo.data.files.seed_source import source_file
 from zoo.data.files.text_file import decode_text
 from zoo.data.formats.parallel_text import ParallelText
 from zoo.data.preprocess.normalize import eng_fra as normalize
 from zoo.data.preprocess.tokenize import token_limit
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Tokenization
 
 URL = "https://www.manythings.org/anki/fra-eng.zip"  # updated over time: no fixed checksum
-LEVELS = ("word", "char")
 log = logging.getLogger(__name__)
 
 
@@ -83,6 +85,18 @@ def filtered(pairs, clean, max_len: int | None, prefixes: tuple[str, ...] | None
             fra = clean(raw[1])
             if short(fra, max_len):
                 yield eng, fra, raw
+
+
+@dataclass
+class EngFraData(LocalCopy, SplitSizes):
+    _target_: str = "zoo.data.datasets.eng_fra.EngFra"
+    name: str = "eng_fra"
+    level: str = knob(choices=LEVELS)
+    swap_columns: bool = knob()
+    normalize: bool = knob()
+    max_len: int | None = knob(low=1)
+    prefixes: list[str] | None = knob()
+    min_freq: int = knob(low=1)
 
 
 class EngFra(ParallelText):

@@ -23,18 +23,21 @@ against their published md5.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import SIZE, LocalCopy, SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.files import imdb_reader as reader
 from zoo.data.files.download import fetch
 from zoo.data.padding import padded
 from zoo.data.split import carve_val
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec, Tokenization
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,18 @@ WORD_INDEX_MD5 = "md5:bfafd718b763782e994055a2d397834f"  # keras.datasets.imdb.g
 START, OOV = 1, 2
 PADDING = ("pre", "post")
 LOCAL = "a folder holding aclImdb_v1.tar.gz or aclImdb/ (and imdb_word_index.json)"
+
+
+@dataclass
+class ImdbData(LocalCopy):
+    _target_: str = "zoo.data.datasets.imdb.Imdb"
+    name: str = "imdb"
+    num_words: int | None = knob(low=4)
+    maxlen: int | None = knob(low=1)
+    truncating: str = knob(choices=("pre", "post"))
+    padding: str = knob(choices=("pre", "post"))
+    index_from: int = knob(low=0)
+    val_size: Any = knob(**SIZE)  # carved from train; 0: validate on the test set
 
 
 class Imdb(SequenceDataModule):

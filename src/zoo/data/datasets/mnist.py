@@ -14,16 +14,19 @@ loaded.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import SIZE, LocalCopy, SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.files.download import fetch
 from zoo.data.files.idx import read_idx
 from zoo.data.split import carve_val
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec
 
 FILES = {  # role -> the official file name, without .gz
@@ -33,6 +36,14 @@ FILES = {  # role -> the official file name, without .gz
     "test_labels": "t10k-labels-idx1-ubyte",
 }
 MODES = ("rows", "pixels", "permuted")
+
+
+@dataclass
+class MnistData(LocalCopy):
+    _target_: str = "zoo.data.datasets.mnist.Mnist"
+    name: str = "mnist"
+    mode: str = knob(choices=("rows", "pixels", "permuted"))
+    val_size: Any = knob(**SIZE)  # carved from train; 0: validate on the test set
 
 
 class Mnist(SequenceDataModule):
@@ -154,6 +165,12 @@ class Mnist(SequenceDataModule):
         for data in self.splits.values():  # val may be test itself: convert once
             if data.tensors["x"].dtype == torch.uint8:
                 data.tensors["x"] = data.tensors["x"].float().div_(255.0)
+
+
+@dataclass
+class FashionMnistData(MnistData):
+    _target_: str = "zoo.data.datasets.mnist.FashionMnist"
+    name: str = "fashion_mnist"
 
 
 class FashionMnist(Mnist):

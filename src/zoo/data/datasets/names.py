@@ -15,15 +15,18 @@ from __future__ import annotations
 import re
 import string
 import zipfile
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from zoo.data.base import TEXT_TASKS, LocalCopy, SplitSizes
 from zoo.data.files.download import fetch
 from zoo.data.files.text_file import decode_text
 from zoo.data.formats.text_classification import TextClassification, line_examples, read_class_files
 from zoo.data.preprocess.ascii_fold import to_ascii
 from zoo.data.preprocess.vocab import PAD, UNK
 from zoo.errors import ZooError
+from zoo.knobs import knob
 
 URL = "https://download.pytorch.org/tutorial/data.zip"  # no checksum is published
 LETTERS = string.ascii_letters + " .,;'"  # what the tutorial keeps after folding to ASCII
@@ -47,6 +50,14 @@ def read_zip(source: Path) -> list[tuple[str, str, str]]:
             f"data=names: {source} is not a zip archive; point data.root at "
             "the tutorial's data.zip or a folder of <Language>.txt files."
         ) from None
+
+
+@dataclass
+class NamesData(LocalCopy, SplitSizes):
+    _target_: str = "zoo.data.datasets.names.Names"
+    name: str = "names"
+    task: str = knob(choices=TEXT_TASKS)
+    ascii: bool = knob()
 
 
 class Names(TextClassification):

@@ -9,14 +9,25 @@ choices fixed: characters as they are, the vocabulary of every character of the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from zoo.data.base import LocalCopy, SplitSizes
 from zoo.data.files.seed_source import source_file
 from zoo.data.formats.text_lm import TextLM
+from zoo.knobs import knob
 
 URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
 SHA256 = "sha256:86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
+
+
+@dataclass
+class ShakespeareData(LocalCopy, SplitSizes):
+    _target_: str = "zoo.data.datasets.shakespeare.Shakespeare"
+    name: str = "shakespeare"
+    seq_len: int = knob(low=1)
+    stateful: bool = knob()
 
 
 class Shakespeare(TextLM):

@@ -41,10 +41,13 @@ A built-in series (`data=airline`) is this datamodule with its file found elsewh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import torch
 from torch.nn.utils.rnn import pad_sequence
 
-from zoo.data.base import FileDataModule
+from zoo.data.base import DelimitedOptions, FileDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.files.csv_table import (
     DelimitedRows,
@@ -59,6 +62,7 @@ from zoo.data.preprocess.scaling import SCALES, fit_scaler
 from zoo.data.preprocess.windows import windows
 from zoo.data.split import assign_splits, split_indices
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Scaling, Spec
 
 FORMATS = ("rows", "series")
@@ -154,6 +158,23 @@ def target_offsets(look_back: int, horizon: int, aligned: bool) -> range:
     if aligned:
         return range(horizon, horizon + look_back)
     return range(look_back - 1 + min(horizon, 1), look_back + horizon)
+
+
+@dataclass
+class CsvData(DelimitedOptions):
+    _target_: str = "zoo.data.formats.csv_sequences.CsvSequences"
+    name: str = "csv"
+    format: str = knob(choices=("rows", "series"))
+    scale: str = knob(choices=("standard", "minmax", "none"))
+    label_column: Any = knob()
+    target: str = knob(choices=("class", "value"))
+    features_per_step: int = knob(low=1)
+    columns: Any = knob()
+    target_column: Any = knob()
+    look_back: int = knob(low=1)
+    horizon: int = knob(low=0)
+    stride: int = knob(low=1)
+    aligned: bool = knob()
 
 
 class CsvSequences(FileDataModule):

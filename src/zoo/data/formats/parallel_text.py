@@ -25,9 +25,10 @@ and `FIXED` options.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
-from zoo.data.base import FileDataModule
+from zoo.data.base import LEVELS, FileDataModule, VocabularyOptions
 from zoo.data.batches import TensorSequences
 from zoo.data.files.local_files import files_in
 from zoo.data.files.text_file import bad_line, numbered_lines
@@ -36,6 +37,7 @@ from zoo.data.preprocess.tokenize import token_limit, tokenizer
 from zoo.data.preprocess.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.data.split import assign_splits
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec, Tokenization
 
 LAYOUT = Layout("sequence", "sequence")
@@ -67,6 +69,15 @@ def read_pairs(path: Path, tokens_of, swap: bool) -> list:
     if not lines:
         raise ZooError(f"{path} holds no source<TAB>target lines; check data.path.")
     return pairs
+
+
+@dataclass
+class ParallelTextData(VocabularyOptions):
+    _target_: str = "zoo.data.formats.parallel_text.ParallelText"
+    name: str = "parallel_text"
+    level: str = knob(choices=LEVELS)
+    swap_columns: bool = knob()
+    max_len: int | None = knob(low=1)
 
 
 class ParallelText(FileDataModule):

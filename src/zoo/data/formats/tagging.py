@@ -22,9 +22,11 @@ names the file and line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from zoo.data.base import FileDataModule
+from zoo.data.base import FileDataModule, VocabularyOptions
 from zoo.data.batches import TensorSequences
 from zoo.data.files.local_files import files_in, plural
 from zoo.data.files.text_file import bad_line, numbered_lines
@@ -32,6 +34,7 @@ from zoo.data.padding import padded
 from zoo.data.preprocess.vocab import UNK, Vocabulary
 from zoo.data.split import assign_splits
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec, Tokenization
 
 LAYOUT = Layout("sequence", "aligned")
@@ -91,6 +94,14 @@ def read_sentences(path: Path, fmt: str, tag_column) -> list[tuple[list[str], li
     if not sentences:
         raise ZooError(f"{path} holds no sentences; check data.path and data.format.")
     return sentences
+
+
+@dataclass
+class TaggingData(VocabularyOptions):
+    _target_: str = "zoo.data.formats.tagging.Tagging"
+    name: str = "tagging"
+    format: str = knob(choices=("conllu", "two_column"))
+    tag_column: Any = knob()
 
 
 class Tagging(FileDataModule):

@@ -31,12 +31,14 @@ A built-in dataset (`data=names`) is this datamodule with its files found elsewh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import torch
 
-from zoo.data.base import FileDataModule
+from zoo.data.base import LEVELS, TEXT_TASKS, DelimitedOptions, FileDataModule, VocabularyOptions
 from zoo.data.batches import TensorSequences
 from zoo.data.files.csv_table import class_names, read_table
 from zoo.data.files.local_files import files_in, plural
@@ -46,6 +48,7 @@ from zoo.data.preprocess.tokenize import token_limit, tokenizer
 from zoo.data.preprocess.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.data.split import assign_splits
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec, Tokenization
 
 TASKS = {"classify": Layout("sequence", "single"), "generate": Layout("single", "sequence")}
@@ -108,6 +111,18 @@ def read_folder_examples(folder: Path) -> list[tuple[str, str, str]]:
     return [
         (read_text(f), label.name, f"{f}, line 1") for label in classes for f in files_in(label)
     ]
+
+
+@dataclass
+class TextClassificationData(DelimitedOptions, VocabularyOptions):
+    _target_: str = "zoo.data.formats.text_classification.TextClassification"
+    name: str = "text_classification"
+    task: str = knob(choices=TEXT_TASKS)
+    text_column: Any = knob()
+    label_column: Any = knob()
+    level: str = knob(choices=LEVELS)
+    max_len: int | None = knob(low=1)
+    stratify: bool = knob()
 
 
 class TextClassification(FileDataModule):

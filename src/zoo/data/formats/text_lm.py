@@ -18,9 +18,11 @@ A built-in text (`data=shakespeare`) is this datamodule with its file found else
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
-from zoo.data.base import FileDataModule
+from zoo.data.base import LEVELS, FileDataModule, VocabularyOptions
 from zoo.data.char_stream import shifted_stream, stream_batches
 from zoo.data.files.local_files import files_in, plural
 from zoo.data.files.text_file import read_text
@@ -28,9 +30,19 @@ from zoo.data.preprocess.tokenize import tokenizer
 from zoo.data.preprocess.vocab import PAD, UNK, Vocabulary
 from zoo.data.split import assign_splits
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec, Tokenization
 
 LAYOUT = Layout("sequence", "aligned", causal=True)
+
+
+@dataclass
+class TextLMData(VocabularyOptions):
+    _target_: str = "zoo.data.formats.text_lm.TextLM"
+    name: str = "text_lm"
+    level: str = knob(choices=LEVELS)
+    seq_len: int = knob(low=1)
+    stateful: bool = knob()
 
 
 class TextLM(FileDataModule):

@@ -7,10 +7,13 @@ Always predicting the mean scores an MSE of about 0.167.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import GeneratedSizes, SequenceDataModule
 from zoo.data.batches import TensorSequences
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec
 
 
@@ -26,6 +29,13 @@ def adding_problem(n: int, steps: int, generator: torch.Generator):
     x = torch.stack([values, marker], dim=-1)
     y = (values[rows, first] + values[rows, second]).unsqueeze(-1)
     return x, y
+
+
+@dataclass
+class AddingData(GeneratedSizes):
+    _target_: str = "zoo.data.synthetic.adding.Adding"
+    name: str = "adding"
+    T: int = knob(low=2)
 
 
 class Adding(SequenceDataModule):

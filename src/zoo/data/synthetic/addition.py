@@ -11,12 +11,14 @@ found reversed sources easier to learn). The target ends with the end token.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import GeneratedSizes, SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.padding import padded
 from zoo.data.preprocess.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec, Tokenization
 
 VOCAB = Vocabulary([PAD, UNK, BOS, EOS, *"0123456789+"])
@@ -43,6 +45,14 @@ def distinct_pairs(digits: int) -> int:
     """How many questions exist up to operand order (the Keras draw reaches them all)."""
     numbers = 10**digits
     return numbers * (numbers + 1) // 2
+
+
+@dataclass
+class AdditionData(GeneratedSizes):
+    _target_: str = "zoo.data.synthetic.addition.Addition"
+    name: str = "addition"
+    digits: int = knob(low=1)
+    reverse: bool = knob()
 
 
 class Addition(SequenceDataModule):

@@ -10,13 +10,15 @@ more blanks. The target, one class per step, is blank for the first T + 10 steps
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import GeneratedSizes, SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.preprocess.vocab import PAD
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec, Tokenization
 
 SYMBOLS, RECALL = 8, 10
@@ -41,6 +43,13 @@ def copy_memory(n: int, T: int, generator: torch.Generator) -> tuple[torch.Tenso
     y = torch.zeros_like(x)  # class 0 is blank
     y[:, -RECALL:] = symbols + 1
     return x, y
+
+
+@dataclass
+class CopyMemoryData(GeneratedSizes):
+    _target_: str = "zoo.data.synthetic.copy_memory.CopyMemory"
+    name: str = "copy_memory"
+    T: int = knob(low=1)
 
 
 class CopyMemory(SequenceDataModule):

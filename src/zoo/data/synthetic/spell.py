@@ -10,13 +10,16 @@ hand (a few lines) rather than taken from a number-to-words package.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import DataConfig, SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.data.padding import padded
 from zoo.data.preprocess.vocab import BOS, EOS, PAD, UNK, Vocabulary
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec, Tokenization
 
 ONES = (
@@ -39,6 +42,14 @@ def spell(n: int) -> str:
             tens, ones = divmod(rest, 10)
             words.append(TENS[tens] + (f"-{ONES[ones]}" if ones else ""))
     return " ".join(words)
+
+
+@dataclass
+class SpellData(DataConfig):
+    _target_: str = "zoo.data.synthetic.spell.Spell"
+    name: str = "spell"
+    numbers: int = knob(low=1, high=1000)
+    n_train: int = knob(low=1)
 
 
 class Spell(SequenceDataModule):

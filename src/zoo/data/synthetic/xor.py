@@ -7,11 +7,14 @@ recurrent step must use its nonlinearity; always guessing one class scores an ac
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
-from zoo.data.base import SequenceDataModule
+from zoo.data.base import GeneratedSizes, SequenceDataModule
 from zoo.data.batches import TensorSequences
 from zoo.errors import ZooError
+from zoo.knobs import knob
 from zoo.spec import Layout, Spec
 
 
@@ -19,6 +22,13 @@ def xor_points(n: int, dim: int, generator: torch.Generator) -> tuple[torch.Tens
     """Points (n, dim) and their parity classes (n,)."""
     x = torch.rand(n, dim, generator=generator) * 2 - 1
     return x, (x > 0).sum(-1) % 2
+
+
+@dataclass
+class XorData(GeneratedSizes):
+    _target_: str = "zoo.data.synthetic.xor.Xor"
+    name: str = "xor"
+    dim: int = knob(low=2)
 
 
 class Xor(SequenceDataModule):

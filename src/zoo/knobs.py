@@ -1,7 +1,7 @@
 """`knob()`: a schema field with the checks OmegaConf's types cannot express.
 
 `choices`, `low`/`high` (inclusive) and `below` (exclusive upper bound) are read by
-`zoo.config.check.check_values` after composition, before any data is loaded.
+`zoo.config.check` after composition, before any data is loaded.
 """
 
 from __future__ import annotations
