@@ -5,7 +5,12 @@ seeds with `logger=many`) and an Optuna study (`study`), and `screenshot` into d
 A dashboard's test is one small file: start the server on the sweep's files with `serve`, open
 it with `browser`, wait for the text a user must see (`shows`), compare it with the runs'
 metrics.json and take the screenshot. Each file says `pytestmark = pytest.mark.browser`: they
-run with `python -m pytest -m browser` (.ci/run); the default run leaves them out.
+run with `python -m pytest -m browser` (.ci/run); the default run leaves them out. A test asks
+for `browser` first, so that it skips before any training when Chromium cannot be had.
+
+MLflow, say, is one more file: `serve(["mlflow", "ui", "--backend-store-uri",
+f"sqlite:///{sweep / 'mlflow.db'}", "--host", "127.0.0.1", "--port", "{port}"])`, then `shows`
+each run and `screenshot(browser, "mlflow")`.
 """
 
 from __future__ import annotations
@@ -208,16 +213,17 @@ def shown(driver, text: str) -> list:
     return driver.execute_script(_FIND, text)
 
 
-def shows(driver, text: str) -> list:
-    """`shown(driver, text)` once the page shows it, waiting WAIT_S at most."""
+def shows(driver, text: str, keep=lambda element: True) -> list:
+    """`shown(driver, text)` that `keep` keeps, once the page shows one (WAIT_S at most)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, WAIT_S, poll_frequency=0.5).until(
-        lambda d: shown(d, text), message=f"the page never showed {text!r}"
+        lambda d: [e for e in shown(d, text) if keep(e)],
+        message=f"the page never showed {text!r}",
     )
 
 
-def cell(driver, row, column) -> str | None:
+def text_at(driver, row, column) -> str | None:
     """The text shown where `row` (an element of a table's row, e.g. the run's name) meets
     `column` (its header): the element with text whose box is on both; None if none is."""
     found = driver.execute_script(_AT, row, column)

@@ -10,7 +10,7 @@ from .conftest import record, screenshot, shows
 pytestmark = pytest.mark.browser
 
 
-def test_trials_show_their_cell_and_value(study, serve, browser):
+def test_trials_show_their_cell_and_value(browser, study, serve):
     pytest.importorskip("optuna_dashboard", reason="pip install 'zoo[browser]'")
     url = serve(
         [

@@ -21,7 +21,7 @@ def markdown_cells(text: str) -> list[list[str]]:
     return [rows[0], *rows[2:]]
 
 
-def test_report_table_equals_zoo_table(sweep, browser):
+def test_report_table_equals_zoo_table(browser, sweep):
     where = sweep.parent  # as a user runs it beside the sweep: the page names it `sweep`
     run_cli("zoo-report", sweep.name, "-o", "report.html", cwd=where)
     expected = markdown_cells(run_cli("zoo-table", sweep.name, cwd=where).stdout)
