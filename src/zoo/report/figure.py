@@ -41,8 +41,9 @@ def sweep_figure(table: Table, curve: str, x: str = "epoch", step: int | None = 
         for i in range(len(table.rows))
     ]
     curves = [[logged(run.folder, curve, x) for run in row.runs] for row in table.rows]
-    flows = [[measurement(r.folder, step) for r in row.runs if has_flow(r.folder)]
-             for row in table.rows]
+    flows = [
+        [measurement(r.folder, step) for r in row.runs if has_flow(r.folder)] for row in table.rows
+    ]
     panels = ["curves"] * any(any(c) for c in curves) + ["finals"] + ["flow"] * any(flows)
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.2), squeeze=False)
     ax = dict(zip(panels, axes[0], strict=True))
@@ -55,8 +56,11 @@ def sweep_figure(table: Table, curve: str, x: str = "epoch", step: int | None = 
         series = [[norms(record) for record in group] for group in flows]
         _bands(ax["flow"], series, names, style)
         ax["flow"].set_yscale("log")
-        ax["flow"].set(xlabel="time step t", ylabel="||dL/dx_t||",
-                       title="gradient reaching step t (mean ± std)")
+        ax["flow"].set(
+            xlabel="time step t",
+            ylabel="||dL/dx_t||",
+            title="gradient reaching step t (mean ± std)",
+        )
         lines = [_ratio(name, group) for name, group in zip(names, flows, strict=True) if group]
     fig.tight_layout()
     return fig, lines
@@ -84,8 +88,16 @@ def _finals(ax, table: Table, names: list[str], style: list[dict], metric: str) 
         stat = row.stats[metric]
         if stat is None:
             continue
-        ax.bar(i, stat.mean, yerr=stat.std or 0, capsize=4, color=how["color"], alpha=0.8,
-               edgecolor="black", linewidth=how["lw"] - 1.3)
+        ax.bar(
+            i,
+            stat.mean,
+            yerr=stat.std or 0,
+            capsize=4,
+            color=how["color"],
+            alpha=0.8,
+            edgecolor="black",
+            linewidth=how["lw"] - 1.3,
+        )
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize="small")
     ax.set(ylabel=metric, title=f"{metric} per group (mean ± std)")
     ax.grid(True, axis="y", alpha=0.3)
@@ -95,5 +107,51 @@ def _ratio(name: str, records: list[dict]) -> str:
     ratios = [r["ratio_first_last"] for r in records if r.get("ratio_first_last") is not None]
     steps = sorted({r["global_step"] for r in records})
     mean = f"{sum(ratios) / len(ratios):.3g}" if ratios else "undefined (||dL/dx_T|| = 0)"
-    return (f"{name}: step {', '.join(map(str, steps))}, ||dL/dx_1|| / ||dL/dx_T|| = {mean} "
-            f"(mean of {len(records)} run{'s' * (len(records) > 1)})")
+    return (
+        f"{name}: step {', '.join(map(str, steps))}, ||dL/dx_1|| / ||dL/dx_T|| = {mean} "
+        f"(mean of {len(records)} run{'s' * (len(records) > 1)})"
+    )
+
+
+def run_figure(folder, names: list[str], x: str = "epoch"):
+    """One run's learning curves from its CSV log: a panel per metric name (`mse`, `loss`)
+    with its train/ and val/ series (a panel equal to an earlier one is left out); None when
+    the log holds none of them."""
+    panels = {}
+    for name in names:
+        series = {}
+        for split in ("train", "val"):  # Lightning names a metric logged per step and per
+            for column in (f"{split}/{name}_epoch", f"{split}/{name}"):  # epoch `_epoch`
+                if points := logged(folder, column, x):
+                    series[column] = points
+                    break
+        if series and all(list(series.values()) != list(s.values()) for s in panels.values()):
+            panels[name] = series  # the loss of a regression is its mse: one panel
+    if not panels:
+        return None
+    plt = pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 2.4), squeeze=False)
+    for ax, (name, series) in zip(axes[0], panels.items(), strict=True):
+        for column, points in series.items():
+            ax.plot(list(points), list(points.values()), marker=".", label=column)
+        ax.set(xlabel=x, title=name)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def to_svg(fig) -> str:
+    """The figure as an `<svg>` element to inline in HTML, its text kept as text; closes it."""
+    import io
+
+    plt = pyplot()
+    out = io.StringIO()
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(out, format="svg")
+    plt.close(fig)
+    text = out.getvalue()
+    return text[text.index("<svg") :]

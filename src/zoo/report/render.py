@@ -1,4 +1,4 @@
-"""Write a `Table` as GitHub markdown, CSV or a booktabs LaTeX tabular (or a rich table).
+"""Write a `Table` as GitHub markdown, CSV, a booktabs LaTeX tabular, HTML (or a rich table).
 
 Numbers show `digits` significant digits of the mean; the std gets as many decimals as the
 mean. CSV keeps full precision and marks the best mean with `*` in a `<metric>_best` column.
@@ -7,6 +7,7 @@ mean. CSV keeps full precision and marks the best mean with `*` in a `<metric>_b
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 
@@ -105,6 +106,27 @@ def to_latex(table: Table, digits: int = 4) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_html(table: Table, digits: int = 4) -> str:
+    """An HTML `<table>` with markdown's cells (best means in `<strong>`), for zoo-report."""
+
+    def tag(name: str, i: int, text: str) -> str:  # keys left-aligned, numbers right
+        return (
+            f'<{name} class="key">{text}</{name}>'
+            if i < len(table.keys)
+            else f"<{name}>{text}</{name}>"
+        )
+
+    header = "".join(tag("th", i, html.escape(h)) for i, h in enumerate(_header(table)))
+    body = "".join(
+        "<tr>" + "".join(tag("td", i, cell) for i, cell in enumerate(cells)) + "</tr>"
+        for cells in _cells(table, digits, lambda s: f"<strong>{s}</strong>", " ± ", html.escape)
+    )
+    return (
+        f'<table class="runs" id="table"><thead><tr>{header}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -186,12 +208,16 @@ def notes(sweep: Sweep, table: Table | None) -> list[str]:
     line, then a one-line footer with the counts."""
     lines = [FOOTNOTE] if table and table.pvalues else []
     if table and table.split:
-        lines.append(f"Rows are also split by {', '.join(table.split)}: runs of one --by group "
-                     "differ there, and a row only averages runs that differ in the seed "
-                     "(--pool KEY averages over a key too).")
+        lines.append(
+            f"Rows are also split by {', '.join(table.split)}: runs of one --by group "
+            "differ there, and a row only averages runs that differ in the seed "
+            "(--pool KEY averages over a key too)."
+        )
     if table and table.pooled:
-        lines.append(f"Rows average runs that differ in {', '.join(table.pooled)} (--pool), "
-                     "as well as in the seed.")
+        lines.append(
+            f"Rows average runs that differ in {', '.join(table.pooled)} (--pool), "
+            "as well as in the seed."
+        )
     for title, runs in (("Failed runs", sweep.failed), ("Interrupted runs", sweep.interrupted)):
         if runs:
             lines.append(f"{title} ({len(runs)}):")
@@ -199,8 +225,9 @@ def notes(sweep: Sweep, table: Table | None) -> list[str]:
                 lines.append(f"- {run.folder}{_label(run, table)}: {_one_line(run.error)}")
     if sweep.pruned:
         lines.append(f"Pruned runs, left out of the means ({len(sweep.pruned)}):")
-        lines += [f"- {run.folder}{_label(run, table)}: pruned at {run.pruned_at}"
-                  for run in sweep.pruned]
+        lines += [
+            f"- {run.folder}{_label(run, table)}: pruned at {run.pruned_at}" for run in sweep.pruned
+        ]
     nan_runs = _nan_runs(table)
     if nan_runs:
         lines.append(f"Runs with NaN metrics, left out of the means ({len(nan_runs)}):")
