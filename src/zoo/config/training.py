@@ -18,15 +18,28 @@ from zoo.config.signature import signature_schema
 
 # what zoo passes to the Trainer itself, never a config key
 TRAINER_ARGS = ("callbacks", "logger", "plugins", "default_root_dir")
-TrainerConfig = signature_schema("TrainerConfig", "pytorch_lightning.Trainer",
-                                 pl.Trainer.__init__, skip=TRAINER_ARGS,
-                                 ranges=ranges_of(pl.Trainer))
+TrainerConfig = signature_schema(
+    "TrainerConfig",
+    "pytorch_lightning.Trainer",
+    pl.Trainer.__init__,
+    skip=TRAINER_ARGS,
+    ranges=ranges_of(pl.Trainer),
+)
 
-OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD,
-              "rmsprop": torch.optim.RMSprop}
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
 OPTIMIZER_SCHEMAS = {
-    name: signature_schema(f"{cls.__name__}Config", f"torch.optim.{cls.__name__}",
-                           cls.__init__, skip=("params",), partial=True)
+    name: signature_schema(
+        f"{cls.__name__}Config",
+        f"torch.optim.{cls.__name__}",
+        cls.__init__,
+        skip=("params",),
+        partial=True,
+    )
     for name, cls in OPTIMIZERS.items()
 }
 
@@ -57,6 +70,7 @@ class TrainConfig:
     test: bool = knob()
     ckpt_path: str | None = knob()
     threads: Any = knob()  # "auto" or a count; zoo.run.threads checks it
+    matmul_precision: str = knob(choices=("highest", "high", "medium"))  # zoo.run.precision
     data: Any = knob()
     cell: CellConfig = knob(factory=CellConfig)
     direction: DirectionConfig = knob(factory=DirectionConfig)

@@ -21,6 +21,7 @@ from pytorch_lightning.trainer.setup import _determine_batch_limits  # Lightning
 from zoo.config.check import check_config
 from zoo.config.model import TOPOLOGY_SCHEMAS
 from zoo.errors import ZooError
+from zoo.run.precision import check_precision
 from zoo.spec import Layout
 from zoo.task.best_metric import AUTO, check_mode
 from zoo.task.bleu import require_sacrebleu
@@ -48,15 +49,22 @@ def _number(value) -> bool:
 
 def _early_stopping(cfg: DictConfig) -> bool:
     callbacks = cfg.get("callbacks") or {}
-    return any(str(node.get("_target_", "")).endswith("EarlyStopping")
-               for node in callbacks.values() if node)
+    return any(
+        str(node.get("_target_", "")).endswith("EarlyStopping")
+        for node in callbacks.values()
+        if node
+    )
 
 
 def training_ends(cfg: DictConfig) -> None:
     """max_epochs=-1 only with something else to end the run; never zero epochs."""
     epochs, steps = cfg.trainer.get("max_epochs"), cfg.trainer.get("max_steps")
-    if _number(epochs) and epochs == -1 and not (_number(steps) and steps > 0) \
-            and not _early_stopping(cfg):
+    if (
+        _number(epochs)
+        and epochs == -1
+        and not (_number(steps) and steps > 0)
+        and not _early_stopping(cfg)
+    ):
         raise ZooError(
             "trainer.max_epochs=-1 trains forever: nothing ends it; give trainer.max_steps=N "
             "or an EarlyStopping callback, or a number of epochs."
@@ -75,8 +83,14 @@ def mode_fits_metric(cfg: DictConfig) -> None:
     check_mode(cfg.optimized_metric, cfg.optimized_mode)
 
 
-BATCH_LIMITS = ("limit_train_batches", "limit_val_batches", "limit_test_batches",
-                "limit_predict_batches", "overfit_batches", "val_check_interval")
+BATCH_LIMITS = (
+    "limit_train_batches",
+    "limit_val_batches",
+    "limit_test_batches",
+    "limit_predict_batches",
+    "overfit_batches",
+    "val_check_interval",
+)
 
 
 def check_batch_limits(cfg: DictConfig) -> None:
@@ -89,12 +103,16 @@ def check_batch_limits(cfg: DictConfig) -> None:
         try:
             _determine_batch_limits(value, name)
         except (MisconfigurationException, TypeError) as exc:
-            raise ZooError(f"trainer.{name}={value!r} is refused by Lightning "
-                           f"({str(exc).rstrip('.')}); give a value it accepts.") from None
+            raise ZooError(
+                f"trainer.{name}={value!r} is refused by Lightning "
+                f"({str(exc).rstrip('.')}); give a value it accepts."
+            ) from None
     limit = cfg.trainer.get("limit_train_batches")
     if cfg.train and limit == 0:
-        raise ZooError(f"trainer.limit_train_batches={limit} trains nothing; give a fraction of "
-                       "the batches (0.1) or a count (10), or train=false to only evaluate.")
+        raise ZooError(
+            f"trainer.limit_train_batches={limit} trains nothing; give a fraction of "
+            "the batches (0.1) or a count (10), or train=false to only evaluate."
+        )
 
 
 def check_optimizers(cfg: DictConfig) -> None:
@@ -104,8 +122,7 @@ def check_optimizers(cfg: DictConfig) -> None:
         cfg = copy.deepcopy(cfg)
         with open_dict(cfg):
             cfg.optimized_mode = direction(cfg.optimized_metric) or "min"
-    optimizer = _build("optimizer", cfg.optimizer,
-                       params=[torch.nn.Parameter(torch.zeros(1))])
+    optimizer = _build("optimizer", cfg.optimizer, params=[torch.nn.Parameter(torch.zeros(1))])
     fn = cfg.scheduler.get("fn")
     if isinstance(fn, DictConfig) and "_target_" in fn:
         _build("scheduler.fn", fn, optimizer=optimizer)
@@ -123,8 +140,9 @@ def _build(path: str, node: DictConfig, **given):
     except ValueError as exc:
         key = next((k for k in kwargs if _refused(make, given, k, kwargs[k])), None)
         where = f"{path}.{key}={kwargs[key]}" if key else path
-        raise ZooError(f"{where} is refused by {target} ({str(exc).rstrip('.')}); give a "
-                       "value it accepts.") from None
+        raise ZooError(
+            f"{where} is refused by {target} ({str(exc).rstrip('.')}); give a value it accepts."
+        ) from None
 
 
 def _refused(make, given: dict, key: str, value) -> bool:
@@ -141,8 +159,9 @@ def _refused(make, given: dict, key: str, value) -> bool:
 def topology_fits(cfg: DictConfig) -> None:
     """The topology accepts the data's layout and the direction."""
     topology = topology_class(cfg.topology)
-    topology.check(data_layout(cfg.data), bool(cfg.direction.bidirectional), cfg.data.name,
-                   topology_options)
+    topology.check(
+        data_layout(cfg.data), bool(cfg.direction.bidirectional), cfg.data.name, topology_options
+    )
 
 
 def bleu_scores_generation(cfg: DictConfig) -> None:
@@ -155,8 +174,17 @@ def bleu_scores_generation(cfg: DictConfig) -> None:
         require_sacrebleu("bleu=true")
 
 
-RULES = (training_ends, learning_rate, mode_fits_metric, check_batch_limits,
-         check_optimizers, topology_fits, check_truncation, bleu_scores_generation)
+RULES = (
+    training_ends,
+    learning_rate,
+    mode_fits_metric,
+    check_batch_limits,
+    check_optimizers,
+    topology_fits,
+    check_truncation,
+    bleu_scores_generation,
+    check_precision,
+)
 
 
 def validate(cfg: DictConfig) -> Layout:
