@@ -4,7 +4,8 @@ experiment=keras_imdb_bilstm` against the hand-written padded loop a user would 
 200, Adam 1e-3, batch 32, 2 epochs, evaluation on the 25,000 test reviews at batch 256 after
 each epoch). Prints both wall times, their val/acc and the ratio. Both run on the GPU where
 there is one (zoo-train's `trainer.accelerator=auto`; the hand loop moves its model and batches
-to CUDA), else on the CPU.
+to CUDA, in float32 as zoo-train's default `matmul_precision=highest`: no TF32 in cuBLAS or
+cuDNN), else on the CPU.
 
     python scripts/imdb_time_to_accuracy.py ../shared/data/imdb/aclImdb_v1_labeled.tar.gz
 """
@@ -24,6 +25,7 @@ from hydra.utils import instantiate
 
 from zoo.bench.compose import zoo_config
 from zoo.bench.padded_model import like_zoo, padded_to
+from zoo.run.precision import set_matmul_precision
 
 MAXLEN, EPOCHS, BATCH, EVAL_BATCH = 200, 2, 32, 256
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -31,6 +33,7 @@ DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 def hand_written(root: str) -> tuple[float, float]:
     """(wall seconds from data to the last evaluation, final val/acc) of the padded loop."""
+    set_matmul_precision("highest")
     start = time.perf_counter()
     overrides = ["experiment=keras_imdb_bilstm", f"data.root={root}"]
     cfg = zoo_config(overrides, Path(tempfile.mkdtemp()))
