@@ -59,8 +59,9 @@ def evaluate(
     _check_same_data(run, datamodule.spec)
     out_dir = run.run_dir or run.ckpt_path.parent
     # a run trained on a GPU is evaluated on this machine's CPU where it has no CUDA (the
-    # checkpoint loads onto the CPU: zoo.run.checkpoints)
-    gpu_here = torch.cuda.is_available() or cfg.trainer.accelerator not in ("gpu", "cuda")
+    # checkpoint loads onto the CPU: zoo.run.checkpoints), unless trainer.accelerator is asked
+    asked = any(o.lstrip("+~").split("=")[0] == "trainer.accelerator" for o in overrides)
+    gpu_here = asked or torch.cuda.is_available() or cfg.trainer.accelerator not in ("gpu", "cuda")
     trainer = instantiate(
         cfg.trainer,
         accelerator=cfg.trainer.accelerator if gpu_here else "cpu",
