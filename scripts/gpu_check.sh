@@ -3,7 +3,7 @@
 #
 # Prepare here (a machine with the venv and ../shared/data), once (zoo's own code comes from
 # the tree's src/ at run time; its wheel only gives the console scripts):
-#   bash scripts/gpu_wheels.sh      # gpu_wheels/ (ignored by git, about 40 MiB): the wheels
+#   bash scripts/gpu_wheels.sh      # gpu_wheels/ (ignored by git, about 41 MiB): the wheels
 #                                   # the GPU machine lacks, zoo's own, the IMDB and MNIST copies
 # Then the lead calls the device tool:
 #   run(command="bash scripts/gpu_check.sh", carry=["gpu_wheels"], timeout_s=600)

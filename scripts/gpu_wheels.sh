@@ -29,6 +29,6 @@ for name in hydra-core omegaconf pooch platformdirs; do pins+=("$name==$(version
 "$PIP" wheel --quiet --no-deps -w "$dest" "antlr4-python3-runtime==$(version antlr4-python3-runtime)"
 "$PIP" wheel --quiet --no-deps -w "$dest" .  # zoo itself (conf/ inside)
 
-cp "$DATA/imdb/aclImdb_v1_labeled.tar.gz" "$dest/data/imdb/"
+cp "$DATA/imdb/aclImdb_v1_labeled.tar.gz" "$DATA/imdb/imdb_word_index.json" "$dest/data/imdb/"
 cp "$DATA"/mnist/*-ubyte.gz "$dest/data/mnist/"
 du -sh "$dest" && ls "$dest"
