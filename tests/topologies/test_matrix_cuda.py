@@ -19,9 +19,11 @@ from zoo.run.train import build_task
 pytestmark = needs_cuda
 
 STEPS = 5
-# float32 on cuDNN/cuBLAS (TF32 off) against the CPU differs only in summation order, about
-# 1e-6 relative per step; 1e-3 leaves margin over 5 steps and catches a wrong path (a state
-# or a mask lost on the device moves the loss by far more). bf16 keeps 8 mantissa bits (about
+# SGD, whose steps are linear in the gradients (Adam's g / sqrt(v) would turn a rounding
+# difference in a near-zero gradient into a whole step). float32 on cuDNN/cuBLAS (TF32 off)
+# against the CPU differs only in summation order, about 1e-6 relative per step; 1e-3 leaves
+# margin over 5 steps and catches a wrong path (a state or a mask lost on the device moves the
+# loss by far more). bf16 keeps 8 mantissa bits (about
 # 4e-3 relative per product): 5e-2 of the loss.
 TOLERANCE = {"fp32": {"rtol": 1e-3, "atol": 1e-5}, "bf16": {"rtol": 5e-2, "atol": 1e-2}}
 EVERY_CELL = [
@@ -51,7 +53,7 @@ def losses(task, batch: dict, device: str, bf16: bool = False) -> list[float]:
 @pytest.mark.parametrize(("cell", "direction", "topology"), EVERY_CELL)
 def test_cuda_training_follows_the_cpu(cell, direction, topology, tmp_path):
     set_matmul_precision("highest")  # as a 32-true run sets it
-    cfg = composed(cell, direction, topology, tmp_path)
+    cfg = composed(cell, direction, topology, tmp_path, ["optimizer=sgd"])
     torch.manual_seed(0)
     datamodule = instantiate(cfg.data)
     task = build_task(cfg, datamodule.spec)
