@@ -21,11 +21,19 @@ from omegaconf import open_dict
 
 from zoo.config.conf_dir import config_dir
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# the offline dataset copies: ../shared/data, or ZOO_SHARED_DATA (scripts/gpu_check.sh's copy)
+SHARED_DATA = Path(
+    os.environ.get("ZOO_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 # quick settings for in-process training: no progress bar, no checkpoints beyond the default
-QUICK = ["logger=none", "trainer.enable_progress_bar=false", "trainer.enable_model_summary=false",
-         "~callbacks.progress_bar", "~callbacks.model_summary"]
+QUICK = [
+    "logger=none",
+    "trainer.enable_progress_bar=false",
+    "trainer.enable_model_summary=false",
+    "~callbacks.progress_bar",
+    "~callbacks.model_summary",
+]
 
 
 def compose_train(overrides: list[str], output_dir: Path):
@@ -62,8 +70,9 @@ def datamodule(option, /, **options):
         target = f"{option.__module__}.{option.__name__}"
         option = next(k for k, v in option_schemas()["data"].items() if v._target_ == target)
 
-    node = group_option("data", option, seed=options.pop("seed", 0),
-                        cache_dir=options.pop("cache_dir", None))
+    node = group_option(
+        "data", option, seed=options.pop("seed", 0), cache_dir=options.pop("cache_dir", None)
+    )
     return instantiate(node, **options)
 
 
@@ -83,8 +92,10 @@ LAUNCHERS = {
     "joblib": ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
     "submitit_local": ["hydra/launcher=submitit_local", "hydra.launcher.cpus_per_task=1"],
 }
-PLUGINS = {"joblib": "hydra_plugins.hydra_joblib_launcher",
-           "submitit_local": "hydra_plugins.hydra_submitit_launcher"}
+PLUGINS = {
+    "joblib": "hydra_plugins.hydra_joblib_launcher",
+    "submitit_local": "hydra_plugins.hydra_submitit_launcher",
+}
 
 
 @pytest.fixture(params=sorted(LAUNCHERS))
@@ -104,11 +115,18 @@ def cli_env() -> dict:
     return dict(os.environ, HYDRA_FULL_ERROR="0", WANDB_MODE="offline", OMP_NUM_THREADS="1")
 
 
-def run_cli(command: str, *args: str, cwd: Path, check: bool = True,
-            timeout: int = 600) -> subprocess.CompletedProcess:
+def run_cli(
+    command: str, *args: str, cwd: Path, check: bool = True, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run a console script (e.g. `zoo-train`) from the same environment as the tests."""
-    proc = subprocess.run([cli(command), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=cli_env())
+    proc = subprocess.run(
+        [cli(command), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=cli_env(),
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"{command} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return proc
@@ -116,6 +134,17 @@ def run_cli(command: str, *args: str, cwd: Path, check: bool = True,
 
 def read_metrics(run_dir: Path) -> dict:
     return json.loads((run_dir / "metrics.json").read_text())
+
+
+# the `gpu` tests (scripts/gpu_check.sh runs them): collected always, skipped without CUDA
+needs_cuda = [
+    pytest.mark.gpu,
+    pytest.mark.skipif(
+        not torch.cuda.is_available(),
+        reason="needs a CUDA device "
+        "(torch.cuda.is_available() is False here; scripts/gpu_check.sh runs it)",
+    ),
+]
 
 
 @pytest.fixture
@@ -136,6 +165,7 @@ def one_thread():
 
 
 # shared by the tests of several packages: run folders and tables (report), translation pairs
+
 
 def write_run(
     folder: Path,

@@ -10,6 +10,7 @@ import sys
 import pytest
 import torch
 from conftest import read_metrics, run_cli, train_quick
+from omegaconf import OmegaConf
 
 from zoo.cli import eval as eval_cli
 from zoo.errors import ZooError
@@ -57,6 +58,22 @@ def test_zoo_eval_equals_the_runs_own_test_metrics(run, tmp_path):
     assert f"test/mse\t{record['metrics']['test/mse']}" in proc.stdout
 
 
+def test_a_gpu_trained_run_is_evaluated_on_the_cpu_of_a_machine_without_cuda(
+    run, tmp_path, monkeypatch
+):
+    """Its saved `trainer.accelerator=gpu` finds no CUDA here: the evaluation runs on the CPU
+    (tests/run/test_cuda_runs.py does it with a run really trained on a GPU)."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    saved = copy / ".hydra" / "config.yaml"
+    cfg = OmegaConf.load(saved)
+    cfg.trainer.accelerator = "gpu"
+    OmegaConf.save(cfg, saved)
+    metrics, _ = evaluate(copy, split="val")
+    assert metrics == pytest.approx(_split(read_metrics(run)["metrics"], "val"), abs=1e-6)
+
+
 def test_a_run_folder_evaluates_its_best_checkpoint_on_val(run):
     metrics, path = evaluate(run, split="val")
     assert path == run / "eval_metrics_val.json"
@@ -69,9 +86,14 @@ def test_the_last_validation_serves_when_the_best_checkpoint_is_the_last_epoch(r
     an earlier epoch, the val metrics come from a pass over it."""
     assert read_metrics(run)["val_is_last_validation"] is True
     worst = tmp_path / "worst"  # best checkpoints every second epoch: epoch 1's, not 2's
-    run_cli("zoo-train", *SMALL, "trainer.max_epochs=3",
-            "+callbacks.model_checkpoint.every_n_epochs=2", f"hydra.run.dir={worst}",
-            cwd=tmp_path)
+    run_cli(
+        "zoo-train",
+        *SMALL,
+        "trainer.max_epochs=3",
+        "+callbacks.model_checkpoint.every_n_epochs=2",
+        f"hydra.run.dir={worst}",
+        cwd=tmp_path,
+    )
     record = read_metrics(worst)
     assert "val_is_last_validation" not in record
     assert next((worst / "checkpoints").glob("best-*.ckpt")).name == "best-epoch001.ckpt"

@@ -106,8 +106,11 @@ def test_zoo_train_continues_a_run_in_its_folder_and_logger_runs(tmp_path):
 def test_a_folder_holding_a_run_is_not_started_afresh(run_folder, tmp_path):
     fresh = [f"hydra.run.dir={tmp_path / 'new'}"]
     assert resume_args(fresh) == fresh
-    with pytest.raises(ZooError, match=f"{run_folder} already holds a run; continue it with "
-                                       f"zoo-train ckpt_path={run_folder}"):
+    with pytest.raises(
+        ZooError,
+        match=f"{run_folder} already holds a run; continue it with "
+        f"zoo-train ckpt_path={run_folder}",
+    ):
         resume_args([f"hydra.run.dir={run_folder}", "seed=1"])
     (run_folder / "checkpoints" / "last.ckpt").unlink()
     (run_folder / "metrics.json").write_text("{}")  # a finished run without checkpoints
@@ -144,8 +147,53 @@ def test_random_states_survive_a_weights_only_checkpoint(tmp_path):
     assert drawn[2] == again[2]
 
 
-RESUMED = ["data.T=8", "data.n_train=256", "data.n_val=64", "data.n_test=64",
-           "cell.hidden_size=8", "seed=3", "optimized_metric=val/loss"]
+def test_a_checkpoint_without_cuda_states_still_loads(tmp_path):
+    """Written on a CPU (or by a zoo before CUDA states were kept): the CUDA generators are
+    left as seeded, and the others are restored."""
+    torch.manual_seed(1)
+    states = rng_states()
+    assert "cuda" not in states or torch.cuda.is_available()
+    states.pop("cuda", None), states.pop("cuda_device", None)
+    drawn = torch.rand(3)
+    set_rng_states(states)
+    assert torch.equal(torch.rand(3), drawn)
+
+
+def test_cuda_states_round_trip_through_a_weights_only_checkpoint(tmp_path, monkeypatch):
+    """On a (mocked) machine with 2 CUDA devices, training on device 1: every device's state is
+    saved, and restored onto the device this process trains on."""
+    generators = {
+        0: torch.tensor([1, 2], dtype=torch.uint8),
+        1: torch.tensor([3, 4], dtype=torch.uint8),
+    }
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(torch.cuda, "current_device", lambda: 1)
+    monkeypatch.setattr(torch.cuda, "get_rng_state_all", lambda: list(generators.values()))
+    monkeypatch.setattr(
+        torch.cuda,
+        "set_rng_state",
+        lambda state, device: generators.__setitem__(device, state.clone()),
+    )
+    torch.save({"rng": rng_states()}, tmp_path / "states.ckpt")
+    saved = dict(generators)
+    generators.update({0: torch.zeros(2, dtype=torch.uint8), 1: torch.zeros(2, dtype=torch.uint8)})
+    set_rng_states(torch.load(tmp_path / "states.ckpt", weights_only=True)["rng"])
+    assert all(torch.equal(generators[d], saved[d]) for d in (0, 1))
+    monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)  # a process on device 0
+    set_rng_states(torch.load(tmp_path / "states.ckpt", weights_only=True)["rng"])
+    assert torch.equal(generators[0], saved[1])  # ...draws as the saved run's device did
+
+
+RESUMED = [
+    "data.T=8",
+    "data.n_train=256",
+    "data.n_val=64",
+    "data.n_test=64",
+    "cell.hidden_size=8",
+    "seed=3",
+    "optimized_metric=val/loss",
+]
 
 
 def test_resuming_from_an_epoch_end_gives_the_uninterrupted_metrics(tmp_path):
@@ -155,8 +203,9 @@ def test_resuming_from_an_epoch_end_gives_the_uninterrupted_metrics(tmp_path):
     train_quick([*worst, "trainer.max_epochs=2"], tmp_path / "part")
     last = tmp_path / "part" / "checkpoints" / "last.ckpt"
     assert torch.load(last, weights_only=True)["epoch"] == 1  # written at every epoch end
-    resumed, _ = train_quick([*worst, "trainer.max_epochs=3", f"ckpt_path={last}"],
-                             tmp_path / "part")
+    resumed, _ = train_quick(
+        [*worst, "trainer.max_epochs=3", f"ckpt_path={last}"], tmp_path / "part"
+    )
     assert resumed == whole
 
 
@@ -176,16 +225,20 @@ def test_rows_logged_again_by_a_resumed_run_replace_the_earlier_ones(tmp_path):
         again.log_metrics({"epoch": 0, "train/loss_step": 1.0 + step}, step=step)
         again.save()
     rows = [(r["step"], r["train/loss_step"], r["val/loss"]) for r in _rows(tmp_path)]
-    assert rows == [("0", "1.0", ""), ("2", "", "0.5"), ("1", "2.0", ""), ("2", "3.0", ""),
-                    ("3", "4.0", "")]
+    assert rows == [
+        ("0", "1.0", ""),
+        ("2", "", "0.5"),
+        ("1", "2.0", ""),
+        ("2", "3.0", ""),
+        ("3", "4.0", ""),
+    ]
 
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
     """A finished zoo-train run (2 epochs), copied by each test that changes it."""
     root = tmp_path_factory.mktemp("finished")
-    run_cli("zoo-train", *SMALL, "trainer.max_epochs=2", f"hydra.run.dir={root / 'run'}",
-            cwd=root)
+    run_cli("zoo-train", *SMALL, "trainer.max_epochs=2", f"hydra.run.dir={root / 'run'}", cwd=root)
     return root / "run"
 
 
@@ -200,12 +253,14 @@ def test_a_finished_run_is_never_overwritten(finished, tmp_path):
     record = (run / "metrics.json").read_text()
     fresh = run_cli("zoo-train", *SMALL, f"hydra.run.dir={run}", cwd=tmp_path, check=False)
     assert "already holds a run; continue it with zoo-train ckpt_path=" in _one_sentence(fresh)
-    changed = run_cli("zoo-train", f"ckpt_path={run}", "direction.merge=avg", cwd=tmp_path,
-                      check=False)  # another model: refused before the run starts
+    changed = run_cli(
+        "zoo-train", f"ckpt_path={run}", "direction.merge=avg", cwd=tmp_path, check=False
+    )  # another model: refused before the run starts
     assert "direction.merge=avg changes its model" in _one_sentence(changed)
     assert not (run / "resume_failed.json").exists()
-    failed = run_cli("zoo-train", f"ckpt_path={run}", "optimized_metric=val/acc", cwd=tmp_path,
-                     check=False)
+    failed = run_cli(
+        "zoo-train", f"ckpt_path={run}", "optimized_metric=val/acc", cwd=tmp_path, check=False
+    )
     assert "val/acc" in _one_sentence(failed)
     assert (run / "metrics.json").read_text() == record  # the failure is written beside it
     assert read_metrics(run)["status"] == "ok"
@@ -224,10 +279,19 @@ def test_a_truncated_last_checkpoint_resumes_from_the_best(finished, tmp_path):
     assert torch.load(last, weights_only=True)["epoch"] == 2
 
 
-KILLED = ["data.T=10", "data.n_train=1024", "data.n_val=128", "data.n_test=128",
-          "cell.hidden_size=16", "data.batch_size=32", "trainer.max_epochs=5",
-          "trainer.log_every_n_steps=4", "seed=3", "~callbacks.progress_bar",
-          "~callbacks.model_summary"]
+KILLED = [
+    "data.T=10",
+    "data.n_train=1024",
+    "data.n_val=128",
+    "data.n_test=128",
+    "cell.hidden_size=16",
+    "data.batch_size=32",
+    "trainer.max_epochs=5",
+    "trainer.log_every_n_steps=4",
+    "seed=3",
+    "~callbacks.progress_bar",
+    "~callbacks.model_summary",
+]
 
 
 @pytest.fixture(scope="module")
@@ -245,11 +309,16 @@ def _saved(path) -> tuple | None:
     return found.st_ino, found.st_mtime_ns
 
 
-def _train_and_kill(run, after_saves: int, into_next_epoch: float) -> None:
-    """Start zoo-train and SIGKILL it `into_next_epoch` of an epoch's time after its
-    `after_saves`-th write of last.ckpt."""
-    proc = subprocess.Popen([cli("zoo-train"), *KILLED, f"hydra.run.dir={run}"], cwd=run.parent,
-                            env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _train_and_kill(run, after_saves: int, into_next_epoch: float, extra=()) -> None:
+    """Start zoo-train (`KILLED` and `extra`) and SIGKILL it `into_next_epoch` of an epoch's
+    time after its `after_saves`-th write of last.ckpt."""
+    proc = subprocess.Popen(
+        [cli("zoo-train"), *KILLED, *extra, f"hydra.run.dir={run}"],
+        cwd=run.parent,
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     last, saves = run / "checkpoints" / "last.ckpt", []
     while proc.poll() is None and len(saves) < after_saves:
         seen = _saved(last)
@@ -270,7 +339,8 @@ def _csv_rows(run) -> list[tuple]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("after_saves", "into_next_epoch"), [(2, 0.0), (3, 0.5)])
 def test_a_run_killed_anywhere_resumes_to_the_uninterrupted_metrics(
-        uninterrupted, tmp_path, after_saves, into_next_epoch):
+    uninterrupted, tmp_path, after_saves, into_next_epoch
+):
     """Killed right after an epoch-end save, and in the middle of an epoch."""
     whole = uninterrupted
     run = tmp_path / "run"
@@ -281,21 +351,36 @@ def test_a_run_killed_anywhere_resumes_to_the_uninterrupted_metrics(
     assert _csv_rows(run) == _csv_rows(whole)  # no row doubled, none lost
     record = read_metrics(run)  # every epoch's seconds, and the killed session's in wall_s
     assert len(record["epoch_s"]) == 5 and 0 < record["resumed_wall_s"] < record["wall_s"]
-    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == \
-        sorted(p.name for p in (whole / "checkpoints").iterdir())
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == sorted(
+        p.name for p in (whole / "checkpoints").iterdir()
+    )
 
 
 def test_a_checkpoint_saved_inside_an_epoch_continues(tmp_path):
     """Lightning skips the start hook of an epoch it resumes inside (a checkpoint saved every
     N steps, or by Lightning's SLURM requeue): the run still ends and times its epochs."""
     saved = tmp_path / "saved"
-    run_cli("zoo-train", *SMALL, "data.batch_size=8", "trainer.max_epochs=2",
-            "+callbacks.mid._target_=pytorch_lightning.callbacks.ModelCheckpoint",
-            "+callbacks.mid.every_n_train_steps=6", f"+callbacks.mid.dirpath={saved}",
-            "+callbacks.mid.filename=mid", f"hydra.run.dir={tmp_path / 'first'}", cwd=tmp_path)
+    run_cli(
+        "zoo-train",
+        *SMALL,
+        "data.batch_size=8",
+        "trainer.max_epochs=2",
+        "+callbacks.mid._target_=pytorch_lightning.callbacks.ModelCheckpoint",
+        "+callbacks.mid.every_n_train_steps=6",
+        f"+callbacks.mid.dirpath={saved}",
+        "+callbacks.mid.filename=mid",
+        f"hydra.run.dir={tmp_path / 'first'}",
+        cwd=tmp_path,
+    )
     assert torch.load(saved / "mid.ckpt", weights_only=True)["global_step"] == 6  # of 8
-    run_cli("zoo-train", *SMALL, "data.batch_size=8", "trainer.max_epochs=2",
-            f"ckpt_path={saved / 'mid.ckpt'}", f"hydra.run.dir={tmp_path / 'second'}",
-            cwd=tmp_path)
+    run_cli(
+        "zoo-train",
+        *SMALL,
+        "data.batch_size=8",
+        "trainer.max_epochs=2",
+        f"ckpt_path={saved / 'mid.ckpt'}",
+        f"hydra.run.dir={tmp_path / 'second'}",
+        cwd=tmp_path,
+    )
     record = read_metrics(tmp_path / "second")
     assert record["status"] == "ok" and len(record["epoch_s"]) == 2

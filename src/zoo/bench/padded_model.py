@@ -10,6 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from zoo.bench.peak import sync
+
 
 class PaddedBiLstm(nn.Module):
     def __init__(self, vocab: int, embedding: int, hidden: int, layers: int, classes: int):
@@ -25,8 +27,13 @@ class PaddedBiLstm(nn.Module):
 
 def like_zoo(cfg, spec) -> PaddedBiLstm:
     """The hand model of the same size as zoo's `keras_imdb_bilstm` model of `cfg`."""
-    return PaddedBiLstm(spec.input_size, cfg.topology.embedding_dim, cfg.cell.hidden_size,
-                        cfg.cell.num_layers, spec.target_size)
+    return PaddedBiLstm(
+        spec.input_size,
+        cfg.topology.embedding_dim,
+        cfg.cell.hidden_size,
+        cfg.cell.num_layers,
+        spec.target_size,
+    )
 
 
 def padded_to(batch: dict, maxlen: int) -> torch.Tensor:
@@ -38,12 +45,16 @@ def padded_to(batch: dict, maxlen: int) -> torch.Tensor:
 
 
 def hand_steps(model, optimizer, inputs, batches) -> float:
-    """Train `model` on `inputs` (padded) with the batches' labels; seconds."""
+    """Train `model` on `inputs` (padded) with the batches' labels; seconds (the device's
+    queued work included)."""
     model.train()
+    device = next(model.parameters()).device
+    sync(device)
     start = time.perf_counter()
     for x, batch in zip(inputs, batches, strict=True):
         loss = F.cross_entropy(model(x), batch["y"])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+    sync(device)
     return time.perf_counter() - start

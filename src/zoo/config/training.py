@@ -58,6 +58,7 @@ class TrainConfig:
     test: bool = knob()
     ckpt_path: str | None = knob()
     threads: Any = knob()  # "auto" or a count; zoo.run.validate checks it
+    matmul_precision: str = knob(choices=("highest", "high", "medium"))  # zoo.run.precision
     data: Any = knob()
     cell: CellConfig = knob(factory=CellConfig)
     direction: DirectionConfig = knob(factory=DirectionConfig)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytorch_lightning as pl
+import torch
 from hydra.utils import instantiate
 
 from zoo.errors import ZooError
@@ -57,8 +58,13 @@ def evaluate(
     datamodule = instantiate(cfg.data)
     _check_same_data(run, datamodule.spec)
     out_dir = run.run_dir or run.ckpt_path.parent
+    # a run trained on a GPU is evaluated on this machine's CPU where it has no CUDA (the
+    # checkpoint loads onto the CPU: zoo.run.checkpoints), unless trainer.accelerator is asked
+    asked = any(o.lstrip("+~").split("=")[0] == "trainer.accelerator" for o in overrides)
+    gpu_here = asked or torch.cuda.is_available() or cfg.trainer.accelerator not in ("gpu", "cuda")
     trainer = instantiate(
         cfg.trainer,
+        accelerator=cfg.trainer.accelerator if gpu_here else "cpu",
         devices=1,
         strategy="auto",
         logger=False,

@@ -27,6 +27,7 @@ from zoo.run.callbacks.run_config import RunConfig
 from zoo.run.callbacks.study_report import StudyReport
 from zoo.run.checkpoints import find_checkpoint, load_checkpoint
 from zoo.run.interrupt import Interrupted
+from zoo.run.precision import set_matmul_precision
 from zoo.run.quiet import quiet_libraries
 from zoo.run.record import RunRecord
 from zoo.run.smoke import cut_by_max_steps, smoke_reason
@@ -116,6 +117,7 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
     pass. A test scored by sacreBLEU records its signature (`record.sacrebleu_signature`).
     """
     record = RunRecord() if record is None else record
+    set_matmul_precision(cfg.matmul_precision)
     ckpt_path = cfg.ckpt_path
     if ckpt_path:  # zoo's loader: one sentence for a missing, damaged or foreign file
         load_checkpoint(find_checkpoint(ckpt_path))

@@ -24,6 +24,7 @@ from pytorch_lightning.trainer.setup import _determine_batch_limits  # Lightning
 from zoo.config.check import check_config, check_ranges
 from zoo.config.store import option_schemas
 from zoo.errors import ZooError
+from zoo.run.precision import check_precision
 from zoo.spec import Layout
 from zoo.task.best_metric import AUTO, check_mode
 from zoo.task.bleu import require_sacrebleu
@@ -167,7 +168,8 @@ def bleu_scores_generation(cfg: DictConfig) -> None:
 
 
 RULES = (thread_count, training_ends, learning_rate, mode_fits_metric, check_batch_limits,
-         check_optimizers, topology_fits, check_truncation, bleu_scores_generation)
+         check_optimizers, topology_fits, check_truncation, bleu_scores_generation,
+         check_precision)
 
 
 def validate(cfg: DictConfig) -> Layout:
