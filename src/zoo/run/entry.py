@@ -29,7 +29,7 @@ from zoo.run.ddp import end_ddp_job, one_job_argv
 from zoo.run.interrupt import sigterm_interrupts, warning_signal, why
 from zoo.run.record import clean, git_sha, machine, versions, write_record
 from zoo.run.threads import apply_threads
-from zoo.tracking import finish_wandb
+from zoo.tracking import finish_mlflow, finish_wandb
 
 log = logging.getLogger("zoo")
 SOURCE = Path(__file__).resolve().parent
@@ -102,6 +102,7 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
             write_record(record_path(output_dir, record), **record)
         except OSError as exc:  # a full disk, a folder gone: the one sentence says so too
             failure = _unrecorded(failure, exc)
+        finish_mlflow(cfg, output_dir, record)  # the MLflow run ends as the record says
     if stop is not None:
         print(f"interrupted: {record['error']}; metrics.json records it.", file=sys.stderr)
         if signum == warning_signal():  # the displaced handler (submitit's) requeues the job
