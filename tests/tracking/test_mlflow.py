@@ -232,3 +232,33 @@ def test_a_locked_database_is_tried_again(monkeypatch):
     with pytest.raises(RuntimeError, match="no such table"):
         retry_locked(write, "no such table: runs", 1)
     assert len(calls) == 1
+
+
+def test_images_and_tables_are_artifacts_of_the_run(tmp_path):
+    """Confusion matrices (a classifier's) and text tables (generated samples) go to MLflow."""
+    pytest.importorskip("matplotlib")
+    from types import SimpleNamespace
+
+    from conftest import train_quick
+
+    from zoo.tracking.publish import publish_table
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    copy = ["data=copy_memory", "topology=many_to_many", "topology.embedding_dim=8"]
+    train_quick(
+        [*TINY, *copy, "trainer.max_epochs=1", f"logger.mlflow.tracking_uri={uri}"], tmp_path
+    )
+    run_id = json.loads((tmp_path / RUN_FILE).read_text())["run_id"]
+    client = MlflowClient(uri)
+    images = {a.path for a in client.list_artifacts(run_id, "confusion_matrix")}
+    assert {"confusion_matrix/val-epoch000.png", "confusion_matrix/test.png"} <= images
+
+    logger = mlflow_logger(save_dir=str(tmp_path), tracking_uri=uri)  # the same run, resumed
+    trainer = SimpleNamespace(
+        loggers=[logger], global_step=7, current_epoch=2, default_root_dir=str(tmp_path)
+    )
+    publish_table(trainer, "val/samples", ["prompt", "sample"], [["ab", "c|d"]], "samples.txt")
+    text = Path(client.download_artifacts(run_id, "val/samples/step7.md", str(tmp_path)))
+    assert text.read_text() == (
+        "# val/samples, epoch 2, step 7\n\n| prompt | sample |\n|---|---|\n| ab | c\\|d |\n"
+    )
