@@ -1,5 +1,6 @@
 """What every Hydra entry point does around its work: time it, write `metrics.json` with the
-run's provenance, turn user mistakes into one-line errors, and return the sweep objective.
+run's provenance (and end its MLflow run as the record says, with logger=mlflow), turn user
+mistakes into one-line errors, and return the sweep objective.
 
 In a multirun a failed job is recorded (`"status": "failed"`) and the sweep goes on; a job
 that finds an earlier attempt of itself in its folder carries on from it (zoo.run.attempts).
