@@ -35,16 +35,20 @@ from zoo.tracking import finish_mlflow, finish_wandb
 log = logging.getLogger("zoo")
 SOURCE = Path(__file__).resolve().parent
 
-OmegaConf.register_new_resolver("zoo_uid", lambda: uuid.uuid4().hex[:6], use_cache=True,
-                                replace=True)
+OmegaConf.register_new_resolver(
+    "zoo_uid", lambda: uuid.uuid4().hex[:6], use_cache=True, replace=True
+)
 
 HYDRA_GROUPS = ("hydra", "hydra/")
 RESUME_FAILED = "resume_failed.json"
 
 
 def _choices(hydra_cfg) -> dict:
-    return {k: v for k, v in hydra_cfg.runtime.choices.items()
-            if not k.startswith(HYDRA_GROUPS) and v is not None}
+    return {
+        k: v
+        for k, v in hydra_cfg.runtime.choices.items()
+        if not k.startswith(HYDRA_GROUPS) and v is not None
+    }
 
 
 def run_entry(cfg: DictConfig, work) -> float | None:
@@ -67,9 +71,16 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
     and `zoo.train`'s one path); returns (the record, the exception it failed with or None)."""
     hydra_cfg = HydraConfig.get()
     output_dir = Path(hydra_cfg.runtime.output_dir)
-    record = {"status": "ok", "metrics": {}, "seed": cfg.seed,
-              "choices": _choices(hydra_cfg), "overrides": list(hydra_cfg.overrides.task),
-              "git_sha": git_sha(SOURCE), "versions": versions(), "machine": machine()}
+    record = {
+        "status": "ok",
+        "metrics": {},
+        "seed": cfg.seed,
+        "choices": _choices(hydra_cfg),
+        "overrides": list(hydra_cfg.overrides.task),
+        "git_sha": git_sha(SOURCE),
+        "versions": versions(),
+        "machine": machine(),
+    }
     if job := slurm_job():
         record["slurm"] = job
     start = time.time()

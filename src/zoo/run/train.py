@@ -81,9 +81,16 @@ class RunCallbacks(NamedTuple):
 def build_trainer(cfg: DictConfig, output_dir: Path) -> tuple[pl.Trainer, RunCallbacks]:
     """The Trainer of `cfg`, with the callbacks its config selects and those every run has."""
     loggers = instantiate_all(cfg.logger)
-    run = RunCallbacks(RunConfig(_plain(cfg)), RngState(), EpochTimes(), DivergenceGuard(),
-                       Baselines(), LastValidation(), MovedRun(),
-                       StudyReport(cfg.optimized_metric))
+    run = RunCallbacks(
+        RunConfig(_plain(cfg)),
+        RngState(),
+        EpochTimes(),
+        DivergenceGuard(),
+        Baselines(),
+        LastValidation(),
+        MovedRun(),
+        StudyReport(cfg.optimized_metric),
+    )
     callbacks = [*instantiate_all(cfg.callbacks), *run]
     # Lightning refuses these callbacks when the trainer turns their feature off
     refused = [] if loggers else [LearningRateMonitor]
@@ -96,14 +103,20 @@ def build_trainer(cfg: DictConfig, output_dir: Path) -> tuple[pl.Trainer, RunCal
         callbacks = for_output(callbacks)
     quiet_libraries()
     manual = {"gradient_clip_val": None} if truncation(cfg) else {}  # the task clips (tbptt)
-    trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False,
-                          default_root_dir=str(output_dir), plugins=[AtomicCheckpointIO()],
-                          **manual)
+    trainer = instantiate(
+        cfg.trainer,
+        callbacks=callbacks,
+        logger=loggers or False,
+        default_root_dir=str(output_dir),
+        plugins=[AtomicCheckpointIO()],
+        **manual,
+    )
     return trainer, run
 
 
-def train_and_test(cfg: DictConfig, output_dir: Path,
-                   record: dict | None = None) -> tuple[dict, int]:
+def train_and_test(
+    cfg: DictConfig, output_dir: Path, record: dict | None = None
+) -> tuple[dict, int]:
     """Fit, then validate and test with the best checkpoint; returns (metrics, parameter count).
 
     `record` (metrics.json's fields), when given, receives the metric and mode that choose the
@@ -157,8 +170,9 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
             for result in evaluate(task, datamodule=datamodule, ckpt_path=ckpt, weights_only=True):
                 metrics.update({k: v for k, v in result.items() if "/" in k})
         if record.get("test_is_val"):
-            metrics.update({f"test/{k[4:]}": v for k, v in list(metrics.items())
-                            if k.startswith("val/")})
+            metrics.update(
+                {f"test/{k[4:]}": v for k, v in list(metrics.items()) if k.startswith("val/")}
+            )
     except (KeyboardInterrupt, SystemExit) as stop:  # Lightning ends a Ctrl-C with sys.exit(1)
         had = {k: v for k, v in {**trainer.callback_metrics, **metrics}.items() if "/" in k}
         where = f"epoch {trainer.current_epoch}, step {trainer.global_step}"
