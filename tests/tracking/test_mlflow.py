@@ -57,7 +57,7 @@ def test_a_parallel_sweep_is_one_experiment_in_its_folders_database(tmp_path):
     )
     assert "database is locked" not in proc.stderr
     client = MlflowClient(f"sqlite:///{sweep / 'mlflow.db'}")
-    assert [e.name for e in client.search_experiments()] == ["sweep", "Default"]
+    assert [e.name for e in client.search_experiments()] == [str(sweep), "Default"]
     runs = {r.data.tags["run_folder"]: r for r in runs_of(sweep / "mlflow.db").values()}
     assert sorted(runs) == sorted(str(job.resolve()) for job in sweep.glob("[0-9]"))
     for job in sweep.glob("[0-9]"):

@@ -3,8 +3,9 @@ SQLite tracking database per outputs root unless told otherwise.
 
 Where: `logger.mlflow.tracking_uri`, else MLFLOW_TRACKING_URI, else `sqlite:///<sweep
 folder>/mlflow.db` for a sweep's job and `sqlite:///outputs/mlflow.db` (under the folder
-zoo-train started in) for a single run. A sweep is one MLflow experiment, named after its
-folder (as wandb's group); single runs go to the experiment `zoo`.
+zoo-train started in) for a single run. A sweep is one MLflow experiment, named by its folder
+as Hydra was given it (`multirun/2026-11-22/10-31-07-3fa2c1`, `multirun/optuna/zoo`), so that
+sweeps stay apart in a shared store too; single runs go to the experiment `zoo`.
 
 What: params are the choices (`data`, `cell`, `direction`, `topology`), the flat config
 (`cell.hidden_size`, `optimizer.lr`, ...) and `params` (the parameter count); metrics are every
@@ -37,7 +38,7 @@ from pytorch_lightning.utilities import rank_zero_only
 
 from zoo.atomic_file import write_atomically
 from zoo.errors import ZooError
-from zoo.tracking.run_info import hyperparameters, run_choices, run_name, sweep_group
+from zoo.tracking.run_info import hyperparameters, run_choices, run_name
 
 log = logging.getLogger("zoo")
 
@@ -65,13 +66,16 @@ def default_tracking_uri() -> str:
     """MLFLOW_TRACKING_URI, else the SQLite database of this sweep or of ./outputs."""
     if os.environ.get("MLFLOW_TRACKING_URI"):
         return os.environ["MLFLOW_TRACKING_URI"]
-    cwd, folder = Path.cwd(), Path("outputs")
-    if HydraConfig.initialized():
-        hydra = HydraConfig.get()
-        cwd = Path(hydra.runtime.cwd)
-        if hydra.mode == RunMode.MULTIRUN:
-            folder = Path(hydra.sweep.dir)
+    cwd = Path(HydraConfig.get().runtime.cwd) if HydraConfig.initialized() else Path.cwd()
+    folder = _sweep_folder() or "outputs"
     return f"sqlite:///{(cwd / folder).resolve() / DATABASE}"
+
+
+def _sweep_folder() -> str | None:
+    """The multirun's sweep folder as Hydra was given it; None for a single run."""
+    if not HydraConfig.initialized() or HydraConfig.get().mode != RunMode.MULTIRUN:
+        return None
+    return str(HydraConfig.get().sweep.dir)
 
 
 def _database(uri: str) -> Path | None:
@@ -180,7 +184,9 @@ def _start_run(
     lock = FileLock(f"{database}.lock") if database else None
     with lock or contextlib.nullcontext():
         client = MlflowClient(uri)
-        experiment = _experiment(client, experiment_name or sweep_group() or SINGLE_RUNS, database)
+        experiment = _experiment(
+            client, experiment_name or _sweep_folder() or SINGLE_RUNS, database
+        )
         run_tags = {**tags, "run_folder": str(save_dir.resolve())}
         if name := name or run_name() or save_dir.name:
             run_tags[MLFLOW_RUN_NAME] = name
