@@ -141,6 +141,14 @@ def test_an_interrupted_run_is_killed_and_its_resume_continues_the_same_run(tmp_
     assert resumed.data.params["trainer.max_epochs"] == "1000"
     assert "trainer.max_epochs: 1000 -> 3" in resumed.data.tags["params_changed"]
 
+    # a resume of the finished run that fails keeps its record, and its MLflow run's end
+    run_cli("zoo-train", f"ckpt_path={run}", "optimized_metric=val/acc", cwd=tmp_path, check=False)
+    assert read_metrics(run)["status"] == "ok" and (run / "resume_failed.json").is_file()
+    (kept,) = runs_of(database).values()
+    assert kept.info.status == "FINISHED" and kept.data.tags["status"] == "ok"
+    assert kept.data.tags["error"].startswith("a resume ended failed (resume_failed.json): ")
+    assert kept.data.metrics["test/mse"] == record["metrics"]["test/mse"]
+
 
 def test_the_tracking_uri_comes_from_the_config_the_environment_or_the_outputs_root(
     tmp_path, monkeypatch

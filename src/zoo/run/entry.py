@@ -110,11 +110,12 @@ def record_run(cfg: DictConfig, work) -> tuple[dict, Exception | None]:
     if stop is not None:
         _interrupted(record, stop, signum)
     if rank_zero_only.rank == 0:  # DDP: every rank runs this job, one writes its record
+        path = record_path(output_dir, record)
         try:
-            write_record(record_path(output_dir, record), **record)
+            write_record(path, **record)
         except OSError as exc:  # a full disk, a folder gone: the one sentence says so too
             failure = _unrecorded(failure, exc)
-        finish_mlflow(cfg, output_dir, record)  # the MLflow run ends as the record says
+        finish_mlflow(cfg, output_dir, _run_record(path, record))  # its MLflow run ends so
     if stop is not None:
         print(f"interrupted: {record['error']}; metrics.json records it.", file=sys.stderr)
         if signum == warning_signal():  # the displaced handler (submitit's) requeues the job
@@ -141,6 +142,21 @@ def record_path(output_dir: Path, record: dict) -> Path:
     if record["status"] not in ("ok", "pruned") and _finished(path):
         return output_dir / RESUME_FAILED
     return path
+
+
+def _run_record(path: Path, record: dict) -> dict:
+    """The record the run's trackers end with: this session's, or where this session was a
+    resume of a finished run that did not end well, the finished run's (which it kept), with
+    the resume's error."""
+    if path.name != RESUME_FAILED:
+        return record
+    try:
+        kept = json.loads((path.parent / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return record
+    if not isinstance(kept, dict):
+        return record
+    return {**kept, "error": f"a resume ended {record['status']} ({path.name}): {record['error']}"}
 
 
 def _finished(path: Path) -> bool:
