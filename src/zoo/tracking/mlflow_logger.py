@@ -187,9 +187,11 @@ def _start_run(
         experiment = _experiment(
             client, experiment_name or _sweep_folder() or SINGLE_RUNS, database
         )
-        run_tags = {**tags, "run_folder": str(save_dir.resolve())}
-        if name := name or run_name() or save_dir.name:
-            run_tags[MLFLOW_RUN_NAME] = name
+        run_tags = {
+            **tags,
+            "run_folder": str(save_dir.resolve()),
+            MLFLOW_RUN_NAME: name or run_name() or save_dir.name,
+        }
         run = retry_locked(client.create_run, experiment, tags=run_tags)
     write_atomically(
         save_dir / RUN_FILE, json.dumps({"tracking_uri": uri, "run_id": run.info.run_id}).encode()
@@ -300,7 +302,7 @@ def _mirror(uri: str, run_id: str, record: dict) -> None:
     final = {
         k: float(v)
         for k, v in (record.get("metrics") or {}).items()
-        if v is not None and latest.get(k) != float(v)  # the evaluations logged most
+        if v is not None and latest.get(k) != float(v)  # most, the evaluations logged
     }
     history = [*final, "epoch"]  # after every step logged, so that these are the latest
     steps = [
