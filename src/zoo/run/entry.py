@@ -1,5 +1,6 @@
 """What every Hydra entry point does around its work: time it, write `metrics.json` with the
-run's provenance, turn user mistakes into one-line errors, and return the sweep objective.
+run's provenance (and end its MLflow run as the record says, with logger=mlflow), turn user
+mistakes into one-line errors, and return the sweep objective.
 
 In a multirun a failed job is recorded (`"status": "failed"`) and the sweep goes on; a job
 that finds an earlier attempt of itself in its folder carries on from it (zoo.run.attempts).
@@ -30,7 +31,7 @@ from zoo.run.interrupt import sigterm_interrupts, warning_signal, why
 from zoo.run.record import RunRecord, clean, write_record
 from zoo.run.threads import apply_threads
 from zoo.run.validate import validate
-from zoo.tracking import finish_wandb
+from zoo.tracking import finish_mlflow, finish_wandb
 
 log = logging.getLogger("zoo")
 
@@ -90,10 +91,12 @@ def record_run(cfg: DictConfig, work) -> tuple[RunRecord, Exception | None]:
     if stop is not None:
         _interrupted(record, stop, signum)
     if rank_zero_only.rank == 0:  # DDP: every rank runs this job, one writes its record
+        path = record_path(output_dir, record)
         try:
-            write_record(record_path(output_dir, record), record)
+            write_record(path, record)
         except OSError as exc:  # a full disk, a folder gone: the one sentence says so too
             failure = _unrecorded(failure, exc)
+        finish_mlflow(cfg, output_dir, _run_record(path, record))  # its MLflow run ends so
     if stop is not None:
         print(f"interrupted: {record.error}; metrics.json records it.", file=sys.stderr)
         if signum == warning_signal():  # the displaced handler (submitit's) requeues the job
@@ -120,6 +123,21 @@ def record_path(output_dir: Path, record: RunRecord) -> Path:
     if record.status not in ("ok", "pruned") and _finished(path):
         return output_dir / RESUME_FAILED
     return path
+
+
+def _run_record(path: Path, record: RunRecord) -> dict:
+    """The record the run's trackers end with: this session's, or where this session was a
+    resume of a finished run that did not end well, the finished run's (which it kept), with
+    the resume's error."""
+    if path.name != RESUME_FAILED:
+        return record.to_json()
+    try:
+        kept = json.loads((path.parent / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return record.to_json()
+    if not isinstance(kept, dict):
+        return record.to_json()
+    return {**kept, "error": f"a resume ended {record.status} ({path.name}): {record.error}"}
 
 
 def _finished(path: Path) -> bool:

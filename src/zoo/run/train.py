@@ -44,10 +44,12 @@ def _plain(node) -> dict:
 
 
 def instantiate_all(group: DictConfig | None) -> list:
-    """Instantiate every `_target_` entry of a dict-of-objects group (callbacks, loggers)."""
+    """Instantiate every `_target_` entry of a dict-of-objects group (callbacks, loggers);
+    an entry may build None (logger=many's mlflow when mlflow is not installed)."""
     if not group:
         return []
-    return [instantiate(node) for node in group.values() if node and "_target_" in node]
+    built = [instantiate(node) for node in group.values() if node and "_target_" in node]
+    return [obj for obj in built if obj is not None]
 
 
 def build_task(cfg: DictConfig, spec) -> SequenceTask:

@@ -8,8 +8,7 @@ import importlib.util
 from pytorch_lightning.loggers import TensorBoardLogger
 
 from zoo.errors import ZooError
-
-HPARAM_GROUPS = ("data", "cell", "direction", "topology", "optimizer", "scheduler", "trainer")
+from zoo.tracking.run_info import hyperparameters
 
 
 def tensorboard_logger(
@@ -25,18 +24,6 @@ def tensorboard_logger(
     )
 
 
-def _flat(config: dict, prefix: str = "") -> dict:
-    """`{"cell": {"hidden_size": 64}}` -> `{"cell.hidden_size": 64}`; lists as text."""
-    found = {}
-    for key, value in config.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            found.update(_flat(value, f"{name}."))
-        elif not str(key).startswith("_"):
-            found[name] = value if isinstance(value, (int, float, str)) else str(value)
-    return found
-
-
 def log_final_hparams(loggers, config: dict, metrics: dict) -> None:
     """The run's top-level values and model, data and training groups (`config`, plain), with
     the names of its final `metrics`, for every TensorBoard logger among `loggers`."""
@@ -45,8 +32,7 @@ def log_final_hparams(loggers, config: dict, metrics: dict) -> None:
         return
     from torch.utils.tensorboard.summary import hparams
 
-    chosen = {k: v for k, v in config.items() if k in HPARAM_GROUPS or not isinstance(v, dict)}
-    summaries = hparams(_flat(chosen), {k: float(v) for k, v in metrics.items()})
+    summaries = hparams(hyperparameters(config), {k: float(v) for k, v in metrics.items()})
     for board in boards:
         writer = board.experiment._get_file_writer()
         for summary in summaries:
