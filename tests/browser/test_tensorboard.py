@@ -26,17 +26,17 @@ def test_hparams_lists_each_run_with_its_cell_and_final_metric(browser, sweep, s
     assert len(runs) == 4
     for name in runs:  # the table's Trial ID column
         shows(browser, name)
-    # as a user would: hide the first columns (BLEU settings), show the cell's kind
-    for label, wanted in (("bleu", False), ("bleu_beam", False), ("cell.kind", True)):
+    # as a user would: hide the first columns (BLEU settings), show the cell chosen
+    for label, wanted in (("bleu", False), ("bleu_beam", False), ("cell", True)):
         [box] = shows(browser, label, is_checkbox)
         if (box.get_attribute("aria-checked") == "true") != wanted:
             box.click()
-    [kind] = shows(browser, "cell.kind", in_table)  # its column's header
+    [cell] = shows(browser, "cell", in_table)  # its column's header
     [loss] = shows(browser, "val/loss", in_table)
     assert not [e for e in shown(browser, "bleu") if in_table(e)]
     for name, run in runs.items():
         [row] = shows(browser, name)  # as the table was redrawn
-        assert text_at(browser, row, kind) == run["choices"]["cell"]
+        assert text_at(browser, row, cell) == run["choices"]["cell"]
         # TensorBoard shows 5 significant digits, as JavaScript's toPrecision(5)
         assert text_at(browser, row, loss) == f"{run['metrics']['val/loss']:#.5g}"
     screenshot(browser, "tensorboard_hparams")

@@ -15,7 +15,7 @@ from zoo.report.collect import Run, Sweep
 from zoo.report.keys import is_bookkeeping, order_keys, show
 from zoo.report.render import to_html
 from zoo.report.rows import Table
-from zoo.tracking.tensorboard_logger import _flat
+from zoo.tracking.run_info import flat
 
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1400px;
@@ -108,7 +108,7 @@ def _saved_config(run: Run) -> dict:
         loaded = OmegaConf.to_container(OmegaConf.load(run.folder / ".hydra" / "config.yaml"))
     except Exception:  # missing or unparsable: the run shows its choices and seed only
         return {}
-    return _flat(loaded) if isinstance(loaded, dict) else {}
+    return flat(loaded) if isinstance(loaded, dict) else {}
 
 
 def render(page: Page) -> str:

@@ -167,7 +167,10 @@ def _experiment(client, name: str, database: Path | None) -> str:
             "experiments restore) or set logger.mlflow.experiment_name."
         )
     artifacts = (database.parent / "mlartifacts").as_uri() if database else None
-    return client.create_experiment(name, artifact_location=artifacts)
+    # MLflow 3's UI opens an experiment of model training on its runs table (else on GenAI
+    # traces, which zoo has none of)
+    kind = {"mlflow.experimentKind": "custom_model_development"}
+    return client.create_experiment(name, artifact_location=artifacts, tags=kind)
 
 
 def _start_run(

@@ -46,13 +46,13 @@ def sweep_group() -> str | None:
     return Path(hydra.sweep.dir).name
 
 
-def _flat(config: dict, prefix: str = "") -> dict:
+def flat(config: dict, prefix: str = "") -> dict:
     """`{"cell": {"hidden_size": 64}}` -> `{"cell.hidden_size": 64}`; lists as text."""
     found = {}
     for key, value in config.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            found.update(_flat(value, f"{name}."))
+            found.update(flat(value, f"{name}."))
         elif not str(key).startswith("_"):
             found[name] = value if isinstance(value, (int, float, str)) else str(value)
     return found
@@ -61,4 +61,4 @@ def _flat(config: dict, prefix: str = "") -> dict:
 def hyperparameters(config: dict) -> dict:
     """A plain composed config's top-level values and its data, model and training groups,
     flat (`seed`, `cell.hidden_size`, `optimizer.lr`, ...); lists and None as text."""
-    return _flat({k: v for k, v in config.items() if k in HPARAM_GROUPS or not isinstance(v, dict)})
+    return flat({k: v for k, v in config.items() if k in HPARAM_GROUPS or not isinstance(v, dict)})

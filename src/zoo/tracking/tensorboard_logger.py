@@ -8,7 +8,7 @@ import importlib.util
 from pytorch_lightning.loggers import TensorBoardLogger
 
 from zoo.errors import ZooError
-from zoo.tracking.run_info import hyperparameters
+from zoo.tracking.run_info import hyperparameters, run_choices
 
 
 def tensorboard_logger(
@@ -25,14 +25,16 @@ def tensorboard_logger(
 
 
 def log_final_hparams(loggers, config: dict, metrics: dict) -> None:
-    """The run's top-level values and model, data and training groups (`config`, plain), with
-    the names of its final `metrics`, for every TensorBoard logger among `loggers`."""
+    """The run's choices (`cell`, `data`, ...), its top-level values and model, data and
+    training groups (`config`, plain), with the names of its final `metrics`, for every
+    TensorBoard logger among `loggers`."""
     boards = [lg for lg in loggers if isinstance(lg, TensorBoardLogger)]
     if not boards:
         return
     from torch.utils.tensorboard.summary import hparams
 
-    summaries = hparams(hyperparameters(config), {k: float(v) for k, v in metrics.items()})
+    values = {**run_choices(), **hyperparameters(config)}
+    summaries = hparams(values, {k: float(v) for k, v in metrics.items()})
     for board in boards:
         writer = board.experiment._get_file_writer()
         for summary in summaries:

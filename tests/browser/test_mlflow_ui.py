@@ -1,0 +1,43 @@
+"""MLflow's UI on the sweep's SQLite database: the sweep is one experiment listing its four
+runs by name; the compare page has the `cell` parameter of each; each run's page shows its
+final metric as its metrics.json records it."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from .conftest import record, screenshot, shows
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_sweep_is_one_experiment_of_its_runs(browser, sweep, serve):
+    mlflow = pytest.importorskip("mlflow", reason="pip install 'zoo[mlflow]'")
+    database = f"sqlite:///{sweep / 'mlflow.db'}"
+    client = mlflow.MlflowClient(tracking_uri=database)
+    [experiment] = [e for e in client.search_experiments() if e.name != "Default"]
+    by_folder = {r.data.tags["run_folder"]: r for r in client.search_runs([experiment.experiment_id])}
+    jobs = {str(job): record(job) for job in sorted(sweep.glob("[0-9]*"))}
+    assert sorted(by_folder) == sorted(jobs)
+    url = serve(["mlflow", "ui", "--backend-store-uri", database, "--host", "127.0.0.1",
+                 "--port", "{port}"])
+    home = f"{url}/#/experiments/{experiment.experiment_id}"
+
+    browser.get(f"{home}/runs")
+    for run in by_folder.values():
+        shows(browser, run.info.run_name)
+
+    ids = [by_folder[folder].info.run_id for folder in jobs]
+    browser.get(f"{url}/#/compare-runs?runs={quote(json.dumps(ids))}"
+                f"&experiments={quote(json.dumps([experiment.experiment_id]))}")
+    cells = " ".join(job["choices"]["cell"] for job in jobs.values())
+    shows(browser, f"cell {cells}")  # the Parameters table: one column per run
+    screenshot(browser, "mlflow_compare")
+
+    for folder, job in jobs.items():
+        browser.get(f"{home}/runs/{by_folder[folder].info.run_id}")
+        shows(browser, repr(job["metrics"]["val/loss"]))  # the value in full, as recorded
+        shows(browser, job["choices"]["cell"])
