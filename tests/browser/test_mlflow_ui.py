@@ -19,7 +19,8 @@ def test_the_sweep_is_one_experiment_of_its_runs(browser, sweep, serve):
     database = f"sqlite:///{sweep / 'mlflow.db'}"
     client = mlflow.MlflowClient(tracking_uri=database)
     [experiment] = [e for e in client.search_experiments() if e.name != "Default"]
-    by_folder = {r.data.tags["run_folder"]: r for r in client.search_runs([experiment.experiment_id])}
+    runs = client.search_runs([experiment.experiment_id])
+    by_folder = {run.data.tags["run_folder"]: run for run in runs}
     jobs = {str(job): record(job) for job in sorted(sweep.glob("[0-9]*"))}
     assert sorted(by_folder) == sorted(jobs)
     url = serve(["mlflow", "ui", "--backend-store-uri", database, "--host", "127.0.0.1",
