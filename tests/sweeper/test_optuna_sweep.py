@@ -448,3 +448,24 @@ def test_slots_and_seeds_that_cannot_run_are_refused_in_one_sentence(tmp_path, o
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == message
     assert not list(tmp_path.glob("multirun/optuna/zoo/0*"))  # no trial ran
+
+
+def test_seeds_side_by_side_stop_together_when_their_trial_is_pruned(tmp_path):
+    """Two seeds of a hopeless trial run in two slots: whichever is told to stop first, its
+    sibling stops too, at its own next validation, and both records say pruned."""
+    pytest.importorskip("hydra_plugins.hydra_joblib_launcher")
+    folder = tmp_path / "multirun" / "optuna" / "zoo"
+    study = new_study(folder, [])
+    study.add_trial(optuna.trial.create_trial(value=0.0, intermediate_values={0: 0.0, 1: 0.0}))
+    run_cli(
+        "zoo-train", "-m", "hparams_search=optuna", *TINY, *SPACE[1:], "optimizer.lr=0.01",
+        "trainer.max_epochs=3", "hydra.sweeper.pruner=median", "hydra.sweeper.seeds=2",
+        "hydra.sweeper.startup_trials=1", "hydra.sweeper.n_trials=2", "hydra/launcher=joblib",
+        "hydra.launcher.n_jobs=2", "hydra.sweeper.n_jobs=2", cwd=tmp_path,
+    )  # fmt: skip
+    study = optuna.load_study(study_name="zoo", storage=f"sqlite:///{folder / 'optuna.db'}")
+    trial = study.trials[1]
+    records = [read_metrics(folder / f"1_seed{seed}") for seed in (0, 1)]
+    assert trial.state.name == "PRUNED" and trial.user_attrs["pruned"]["epoch"] == 0
+    assert [r["status"] for r in records] == ["pruned", "pruned"]
+    assert all(r["pruned"]["epoch"] <= 1 and len(r["epoch_s"]) <= 2 for r in records)
