@@ -422,34 +422,6 @@ def test_a_killed_sweeper_with_full_slots_resumes_with_new_trial_numbers(tmp_pat
     assert all(read_metrics(folder / str(n))["status"] == "ok" for n in complete)
 
 
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        (
-            ["hydra.sweeper.slots=eager"],
-            "error: hydra.sweeper.slots=eager is not a way zoo fills its slots; give async (the "
-            "next trial as soon as one ends) or batch.",
-        ),
-        (
-            ["hydra.sweeper.seeds=2", "seed=choice(0,1)"],
-            "error: hydra.sweeper.seeds=2 runs each trial with seeds 0 to 1; drop the search "
-            "over seed, or give hydra.sweeper.seeds=1.",
-        ),
-        (
-            ["hydra.sweeper.seeds=0"],
-            "error: hydra.sweeper.seeds=0 cannot run a study; give hydra.sweeper.seeds=1 or more.",
-        ),
-    ],
-)
-def test_slots_and_seeds_that_cannot_run_are_refused_in_one_sentence(tmp_path, overrides, message):
-    proc = run_cli(
-        "zoo-train", "-m", "hparams_search=optuna", *TINY, *overrides, cwd=tmp_path, check=False
-    )
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == message
-    assert not list(tmp_path.glob("multirun/optuna/zoo/0*"))  # no trial ran
-
-
 def test_seeds_side_by_side_stop_together_when_their_trial_is_pruned(tmp_path):
     """Two seeds of a hopeless trial run in two slots: whichever is told to stop first, its
     sibling stops too, at its own next validation, and both records say pruned."""
