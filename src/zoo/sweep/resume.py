@@ -114,10 +114,9 @@ def record_values(record: dict, metrics: list[str]) -> list[float] | None:
 
 @dataclass(eq=False)
 class Started:
-    """A job launched by `ResumingLauncher.start`: its number, overrides and folder, and the
-    launcher's handle on it (None: its folder's finished record answers for it)."""
+    """A job launched by `ResumingLauncher.start`: its overrides and folder, and the launcher's
+    handle on it (None: its folder's finished record answers for it)."""
 
-    number: int
     overrides: list[str]
     folder: Path
     handle: Any
@@ -175,7 +174,7 @@ class ResumingLauncher:
         folder = self.job_folder(number, list(overrides))
         skipped = action(folder) == "skipped"
         handle = None if skipped else self.submit((number, list(overrides)))
-        return Started(number, list(overrides), folder, handle)
+        return Started(list(overrides), folder, handle)
 
     def wait_any(self, started: Sequence[Started]) -> list[tuple[Started, JobReturn]]:
         """Wait until at least one of `started` has ended: those that have, with their
