@@ -302,19 +302,16 @@ def test_a_free_slot_takes_the_next_trial_before_the_slowest_ends(tmp_path, slot
 def test_each_trial_runs_each_seed_and_its_objective_is_their_mean(tmp_path, capsys):
     folder = tmp_path / "multirun" / "optuna" / "zoo"
     new_study(folder, [{"cell.hidden_size": 4}, {"cell.hidden_size": 8}])
-    run_cli(
-        "zoo-train",
-        "-m",
-        "hparams_search=optuna",
-        *TINY,
-        *SPACE[1:],
-        "optimizer.lr=0.01",
-        "seed=3",
-        "hydra.sweeper.seeds=2",
-        "hydra.sweeper.n_trials=2",
-        cwd=tmp_path,
-    )
+    command = ["-m", "hparams_search=optuna", *TINY, *SPACE[1:], "optimizer.lr=0.01", "seed=3"]
+    run_cli("zoo-train", *command, "hydra.sweeper.seeds=2", "hydra.sweeper.n_trials=2",
+            cwd=tmp_path)  # fmt: skip
+    first = (folder / "0_seed3" / "metrics.json").stat().st_mtime_ns
+    # resumed: one more trial in new folders, the first ones left as they are
+    run_cli("zoo-train", *command, "hydra.sweeper.seeds=2", "hydra.sweeper.n_trials=3",
+            cwd=tmp_path)  # fmt: skip
+    assert (folder / "0_seed3" / "metrics.json").stat().st_mtime_ns == first
     study = optuna.load_study(study_name="zoo", storage=f"sqlite:///{folder / 'optuna.db'}")
+    assert [t.number for t in study.trials] == [0, 1, 2]
     for trial in study.trials:
         records = {seed: read_metrics(folder / f"{trial.number}_seed{seed}") for seed in (3, 4)}
         values = {seed: r["metrics"]["val/loss"] for seed, r in records.items()}
@@ -324,9 +321,9 @@ def test_each_trial_runs_each_seed_and_its_objective_is_their_mean(tmp_path, cap
         }
         assert trial.value == pytest.approx((values[3] + values[4]) / 2)
     code, out, _ = table(capsys, folder, "--metric", "val/loss", "--format", "csv")
-    rows = read_csv(out)
+    rows = read_csv(out)  # one row per configuration: trial 2 drew 4 or 8 again
     assert code == 0 and sorted(r["cell.hidden_size"] for r in rows) == ["4", "8"]
-    assert all(r["n"] == "2" for r in rows)
+    assert sorted(int(r["n"]) for r in rows) == [2, 4]
 
 
 def test_a_seed_told_to_stop_prunes_its_trial_and_its_other_seeds_do_not_run(tmp_path):
