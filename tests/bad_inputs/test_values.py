@@ -24,38 +24,60 @@ TRAIN_VALUES = [
     (["seed=-1"], r"^seed=-1 is out of range; give a number >= 0 and <= 4294967295\.$"),
     (["seed=4294967296"], r"^seed=4294967296 is out of range"),
     # torch's own range, from building the optimizer on a dummy parameter
-    (["optimizer=sgd", "optimizer.momentum=-0.1"],
-     r"^optimizer\.momentum=-0\.1 is refused by torch\.optim\.SGD \(Invalid momentum value"),
-    (["optimizer.weight_decay=-1"],
-     r"^optimizer\.weight_decay=-1(\.0)? is refused by torch\.optim\.Adam"),
+    (
+        ["optimizer=sgd", "optimizer.momentum=-0.1"],
+        r"^optimizer\.momentum=-0\.1 is refused by torch\.optim\.SGD \(Invalid momentum value",
+    ),
+    (
+        ["optimizer.weight_decay=-1"],
+        r"^optimizer\.weight_decay=-1(\.0)? is refused by torch\.optim\.Adam",
+    ),
     (["optimizer=rmsprop", "optimizer.momentum=-1"], r"^optimizer\.momentum=-1(\.0)? is refused"),
     (["optimizer.betas=[1.5,0.9]"], r"^optimizer\.betas=\[1\.5, 0\.9\] is refused .*beta"),
-    (["trainer.gradient_clip_val=-1"],
-     r"^trainer\.gradient_clip_val=-1(\.0)? is out of range; give a number >= 0\.$"),
+    (
+        ["trainer.gradient_clip_val=-1"],
+        r"^trainer\.gradient_clip_val=-1(\.0)? is out of range; give a number >= 0\.$",
+    ),
     (["trainer.gradient_clip_val=nan"], r"^trainer\.gradient_clip_val=nan is out of range"),
     (["trainer.limit_train_batches=0"], r"^trainer\.limit_train_batches=0 trains nothing"),
     (["trainer.limit_train_batches=0.0"], r"^trainer\.limit_train_batches=0\.0 trains nothing"),
     # Lightning's own rule for a batch limit
-    (["trainer.limit_train_batches=1.5"],
-     r"^trainer\.limit_train_batches=1\.5 is refused by Lightning \(.*\[0\.0, 1\.0\] or an int"),
+    (
+        ["trainer.limit_train_batches=1.5"],
+        r"^trainer\.limit_train_batches=1\.5 is refused by Lightning \(.*\[0\.0, 1\.0\] or an int",
+    ),
     (["trainer.limit_val_batches=-2"], r"^trainer\.limit_val_batches=-2 is refused by Lightning"),
-    (["trainer.check_val_every_n_epoch=0"],
-     r"^trainer\.check_val_every_n_epoch=0 is out of range; give a positive number \(>= 1\)"),
-    (["scheduler=step", "scheduler.fn.step_size=0"],
-     r"^scheduler\.fn\.step_size=0 is out of range; give a positive number"),
+    (
+        ["trainer.check_val_every_n_epoch=0"],
+        r"^trainer\.check_val_every_n_epoch=0 is out of range; give a positive number \(>= 1\)",
+    ),
+    (
+        ["scheduler=step", "scheduler.fn.step_size=0"],
+        r"^scheduler\.fn\.step_size=0 is out of range; give a positive number",
+    ),
     (["scheduler=cosine", "scheduler.fn.T_max=0"], r"^scheduler\.fn\.T_max=0 is out of range"),
     (["scheduler=cosine", "scheduler.fn.T_max=-3"], r"^scheduler\.fn\.T_max=-3 is out of range"),
-    (["scheduler=cosine", "trainer.max_epochs=-1", "trainer.max_steps=50"],
-     r"^scheduler\.fn\.T_max=-1 \(from \$\{trainer\.max_epochs\}\) is out of range"),
-    (["scheduler=plateau", "scheduler.fn.factor=2"],
-     r"^scheduler\.fn\.factor=2 is refused by torch\.optim\.lr_scheduler\.ReduceLROnPlateau"),
-    (["callbacks=early_stopping", "callbacks.early_stopping.patience=-1"],
-     r"^callbacks\.early_stopping\.patience=-1 is out of range; give a number >= 0\.$"),
-    (["optimized_metric=val/loss", "optimized_mode=max"],
-     r"^optimized_mode=max contradicts optimized_metric=val/loss, for which lower is better; "
-     r"set optimized_mode=min or optimized_mode=auto\.$"),
-    (["optimized_metric=val/acc", "optimized_mode=min"],
-     r"^optimized_mode=min contradicts optimized_metric=val/acc, for which higher is better"),
+    (
+        ["scheduler=cosine", "trainer.max_epochs=-1", "trainer.max_steps=50"],
+        r"^scheduler\.fn\.T_max=-1 \(from \$\{trainer\.max_epochs\}\) is out of range",
+    ),
+    (
+        ["scheduler=plateau", "scheduler.fn.factor=2"],
+        r"^scheduler\.fn\.factor=2 is refused by torch\.optim\.lr_scheduler\.ReduceLROnPlateau",
+    ),
+    (
+        ["callbacks=early_stopping", "callbacks.early_stopping.patience=-1"],
+        r"^callbacks\.early_stopping\.patience=-1 is out of range; give a number >= 0\.$",
+    ),
+    (
+        ["optimized_metric=val/loss", "optimized_mode=max"],
+        r"^optimized_mode=max contradicts optimized_metric=val/loss, for which lower is better; "
+        r"set optimized_mode=min or optimized_mode=auto\.$",
+    ),
+    (
+        ["optimized_metric=val/acc", "optimized_mode=min"],
+        r"^optimized_mode=min contradicts optimized_metric=val/acc, for which higher is better",
+    ),
 ]
 
 
@@ -69,16 +91,19 @@ def test_train_values_are_refused_before_data_loads(tmp_path, overrides, sentenc
     assert not (tmp_path / "data_cache").exists()
 
 
-@pytest.mark.parametrize("overrides", [
-    ["optimizer=sgd", "optimizer.momentum=0.9", "optimizer.weight_decay=1e-4"],
-    ["scheduler=plateau"],  # its mode follows optimized_mode=auto, resolved later
-    ["scheduler=step"],
-    ["scheduler=cosine"],
-    ["trainer.limit_train_batches=0.1", "trainer.limit_val_batches=0"],
-    ["train=false", "trainer.limit_train_batches=0"],  # evaluation only
-    ["seed=4294967295", "trainer.gradient_clip_val=0"],
-    ["optimized_metric=val/loss", "optimized_mode=min"],
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ["optimizer=sgd", "optimizer.momentum=0.9", "optimizer.weight_decay=1e-4"],
+        ["scheduler=plateau"],  # its mode follows optimized_mode=auto, resolved later
+        ["scheduler=step"],
+        ["scheduler=cosine"],
+        ["trainer.limit_train_batches=0.1", "trainer.limit_val_batches=0"],
+        ["train=false", "trainer.limit_train_batches=0"],  # evaluation only
+        ["seed=4294967295", "trainer.gradient_clip_val=0"],
+        ["optimized_metric=val/loss", "optimized_mode=min"],
+    ],
+)
 def test_values_in_range_pass(tmp_path, overrides):
     validate(compose_train(overrides, tmp_path))
 
@@ -90,38 +115,75 @@ CLI_VALUES = [
     (["trainer.check_val_every_n_epoch=0"], r"^trainer\.check_val_every_n_epoch=0 is out"),
     (["optimized_metric=val/loss", "optimized_mode=max"], r"^optimized_mode=max contradicts"),
     # known once the data says what the run logs (as for optimized_metric), before training
-    (["callbacks=early_stopping", "callbacks.early_stopping.monitor=val/nothing"],
-     r"^callbacks\.early_stopping\.monitor=val/nothing is not logged by this run; choose one "
-     r"of val/loss, .*val/mse, .*train/loss"),
-    (["scheduler=plateau", "scheduler.monitor=val/acc"],
-     r"^scheduler\.monitor=val/acc is not logged by this run"),
+    (
+        ["callbacks=early_stopping", "callbacks.early_stopping.monitor=val/nothing"],
+        r"^callbacks\.early_stopping\.monitor=val/nothing is not logged by this run; choose one "
+        r"of val/loss, .*val/mse, .*train/loss",
+    ),
+    (
+        ["scheduler=plateau", "scheduler.monitor=val/acc"],
+        r"^scheduler\.monitor=val/acc is not logged by this run",
+    ),
 ]
 
 
 @pytest.mark.parametrize("overrides, sentence", CLI_VALUES)
 def test_zoo_train_refuses_in_one_sentence(refusal, tmp_path, overrides, sentence):
     run_dir = tmp_path / "run"
-    said = refusal("zoo-train", *QUICK, "data.n_train=64", "data.n_val=32", "data.n_test=32",
-                   "trainer.max_epochs=1", *overrides, f"hydra.run.dir={run_dir}")
+    said = refusal(
+        "zoo-train",
+        *QUICK,
+        "data.n_train=64",
+        "data.n_val=32",
+        "data.n_test=32",
+        "trainer.max_epochs=1",
+        *overrides,
+        f"hydra.run.dir={run_dir}",
+    )
     says(said, sentence)
     assert not list(run_dir.glob("checkpoints/*.ckpt"))  # nothing trained
 
 
 # multirun sizes: refused before any job starts or any sweep folder is made
 SWEEP_VALUES = [
-    (["hparams_search=optuna", "hydra.sweeper.n_trials=0"],
-     r"^hydra\.sweeper\.n_trials=0 cannot run a study; give hydra\.sweeper\.n_trials=1 or more"),
+    (
+        ["hparams_search=optuna", "hydra.sweeper.n_trials=0"],
+        r"^hydra\.sweeper\.n_trials=0 cannot run a study; give hydra\.sweeper\.n_trials=1 or more",
+    ),
     (["hparams_search=optuna", "hydra.sweeper.n_jobs=0"], r"^hydra\.sweeper\.n_jobs=0 cannot"),
-    (["hydra/launcher=joblib", "hydra.launcher.n_jobs=0", "seed=0,1"],
-     r"^hydra\.launcher\.n_jobs=0 is refused by joblib \(n_jobs == 0 .*\); give a count"),
-    (["hydra/launcher=submitit_local", "hydra.launcher.cpus_per_task=0", "seed=0,1"],
-     r"^hydra\.launcher\.cpus_per_task=0 is out of range; give a positive number \(>= 1\)"),
-    (["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=0", "seed=0,1"],
-     r"^hydra\.launcher\.timeout_min=0 is out of range"),
-    (["hydra/launcher=submitit_slurm", "hydra.launcher.timeout_min=0", "seed=0,1"],
-     r"^hydra\.launcher\.timeout_min=0 is out of range"),
-    (["hparams_search=optuna", "optimized_metric=val/loss", "optimized_mode=max"],
-     r"^optimized_mode=max contradicts optimized_metric=val/loss"),
+    (
+        ["hparams_search=optuna", "hydra.sweeper.seeds=0"],
+        r"^hydra\.sweeper\.seeds=0 cannot run a study; give hydra\.sweeper\.seeds=1 or more",
+    ),
+    (
+        ["hparams_search=optuna", "hydra.sweeper.seeds=2", "seed=choice(0,1)"],
+        r"^hydra\.sweeper\.seeds=2 runs each trial with seeds 0 to 1; drop the search over seed",
+    ),
+    (
+        ["hparams_search=optuna", "hydra.sweeper.slots=eager"],
+        r"^hydra\.sweeper\.slots=eager is not a way zoo fills its slots; give async \(the next "
+        r"trial as soon as one ends\) or batch\.$",
+    ),
+    (
+        ["hydra/launcher=joblib", "hydra.launcher.n_jobs=0", "seed=0,1"],
+        r"^hydra\.launcher\.n_jobs=0 is refused by joblib \(n_jobs == 0 .*\); give a count",
+    ),
+    (
+        ["hydra/launcher=submitit_local", "hydra.launcher.cpus_per_task=0", "seed=0,1"],
+        r"^hydra\.launcher\.cpus_per_task=0 is out of range; give a positive number \(>= 1\)",
+    ),
+    (
+        ["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=0", "seed=0,1"],
+        r"^hydra\.launcher\.timeout_min=0 is out of range",
+    ),
+    (
+        ["hydra/launcher=submitit_slurm", "hydra.launcher.timeout_min=0", "seed=0,1"],
+        r"^hydra\.launcher\.timeout_min=0 is out of range",
+    ),
+    (
+        ["hparams_search=optuna", "optimized_metric=val/loss", "optimized_mode=max"],
+        r"^optimized_mode=max contradicts optimized_metric=val/loss",
+    ),
 ]
 
 
@@ -140,18 +202,24 @@ def _search(*overrides: str):
     """The composed search config, with Hydra's own node (the sweeper's settings)."""
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        return compose(config_name="train", overrides=["hparams_search=optuna", *overrides],
-                       return_hydra_config=True)
+        return compose(
+            config_name="train",
+            overrides=["hparams_search=optuna", *overrides],
+            return_hydra_config=True,
+        )
 
 
-@pytest.mark.parametrize("overrides, metric, way", [
-    # tagger_bilstm says optimized_mode: max, for its val/acc: the search's val/loss is
-    # minimised all the same (it maximised it before: every trial kept its worst epoch)
-    (["experiment=tagger_bilstm"], "val/loss", "minimize"),
-    (["experiment=keras_imdb_bilstm"], "val/loss", "minimize"),
-    (["experiment=airline_gru"], "val/loss", "minimize"),
-    (["experiment=tagger_bilstm", "optimized_metric=val/acc"], "val/acc", "maximize"),
-])
+@pytest.mark.parametrize(
+    "overrides, metric, way",
+    [
+        # tagger_bilstm says optimized_mode: max, for its val/acc: the search's val/loss is
+        # minimised all the same (it maximised it before: every trial kept its worst epoch)
+        (["experiment=tagger_bilstm"], "val/loss", "minimize"),
+        (["experiment=keras_imdb_bilstm"], "val/loss", "minimize"),
+        (["experiment=airline_gru"], "val/loss", "minimize"),
+        (["experiment=tagger_bilstm", "optimized_metric=val/acc"], "val/acc", "maximize"),
+    ],
+)
 def test_a_search_over_a_preset_optimises_its_own_metric_the_right_way(overrides, metric, way):
     cfg = _search(*overrides)
     sweeper = cfg.hydra.sweeper
@@ -166,8 +234,11 @@ def test_a_study_that_maximises_a_loss_is_refused():
 
 # the other commands' options: refused before the run is read (no checkpoint needed)
 OPTION_VALUES = [
-    ("zoo-predict", ["input=Ivanov", "top=0"],
-     r"^top=0 is out of range; give a positive number \(>= 1\)\.$"),
+    (
+        "zoo-predict",
+        ["input=Ivanov", "top=0"],
+        r"^top=0 is out of range; give a positive number \(>= 1\)\.$",
+    ),
     ("zoo-predict", ["input=Ivanov", "top=-1"], r"^top=-1 is out of range"),
     ("zoo-predict", ["input=Ivanov", "top=abc"], r"^top='abc' is not a whole number; give a "),
     ("zoo-predict", ["input=Ivanov", "top=2.5"], r"^top=2\.5 is not a whole number"),
@@ -201,11 +272,15 @@ TABLE_VALUES = [
     (["--digits", "-2"], r"^argument --digits: '-2' is not a whole number from 1 to 17"),
     (["--digits", "40"], r"^argument --digits: '40' is not a whole number from 1 to 17"),
     (["--digits", "abc"], r"^argument --digits: 'abc' is not .*; see zoo-table --help\.$"),
-    (["--maximize", "test/nothing"],
-     r"^--maximize test/nothing names no metric of the table; name one of test/acc, test/loss"),
+    (
+        ["--maximize", "test/nothing"],
+        r"^--maximize test/nothing names no metric of the table; name one of test/acc, test/loss",
+    ),
     (["--minimize", "bleu"], r"^--minimize bleu names no metric of the table"),
-    (["--maximize", "test/acc", "--minimize", "test/acc"],
-     r"^test/acc is given to both --maximize and --minimize"),
+    (
+        ["--maximize", "test/acc", "--minimize", "test/acc"],
+        r"^test/acc is given to both --maximize and --minimize",
+    ),
     (["--format", "html"], r"^argument --format: invalid choice: 'html'"),
 ]
 
@@ -241,22 +316,30 @@ def test_zoo_plot_to_an_unwritable_path_is_one_sentence(refusal, plot_sweep, tmp
     (tmp_path / "a_file").write_text("not a folder")
     out = tmp_path / "a_file" / "fig.png" if where == "under_a_file" else "/proc/zoo-fig.png"
     said = refusal("zoo-plot", str(plot_sweep), "--metric", "test/acc", "-o", str(out))
-    says(said, rf"^-o {out}: the figure cannot be written there \(.+\); name a file in a "
-               "folder you may write to\\.$")
+    says(
+        said,
+        rf"^-o {out}: the figure cannot be written there \(.+\); name a file in a "
+        "folder you may write to\\.$",
+    )
     assert (tmp_path / "a_file").read_text() == "not a folder"
 
 
 def test_zoo_plot_wrong_type_is_one_sentence(refusal, plot_sweep):
-    says(refusal("zoo-plot", str(plot_sweep), "--step", "last"),
-         r"^argument --step: invalid int value: 'last'; see zoo-plot --help\.$")
+    says(
+        refusal("zoo-plot", str(plot_sweep), "--step", "last"),
+        r"^argument --step: invalid int value: 'last'; see zoo-plot --help\.$",
+    )
 
 
-@pytest.mark.parametrize("args", [
-    ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
-    ["hydra/launcher=joblib"],  # n_jobs=-1: one per core
-    ["hydra/launcher=submitit_local"],  # cpus_per_task=null: all cores
-    ["hydra/launcher=submitit_slurm", "hydra.launcher.timeout_min=5"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
+        ["hydra/launcher=joblib"],  # n_jobs=-1: one per core
+        ["hydra/launcher=submitit_local"],  # cpus_per_task=null: all cores
+        ["hydra/launcher=submitit_slurm", "hydra.launcher.timeout_min=5"],
+    ],
+)
 def test_launcher_sizes_that_can_run_pass(args):
     pytest.importorskip("hydra_plugins.hydra_joblib_launcher")
     pytest.importorskip("hydra_plugins.hydra_submitit_launcher")

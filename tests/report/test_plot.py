@@ -12,6 +12,7 @@ from zoo.cli.plot import main
 from zoo.report.collect import collect
 from zoo.report.figure import sweep_figure
 from zoo.report.group import aggregate
+from zoo.report.pareto import read_front
 
 pytest.importorskip("matplotlib")
 
@@ -41,8 +42,12 @@ def sweep(root, flow=True):
     job = 0
     for cell, runs in CURVES.items():
         for seed, values in enumerate(runs):
-            folder = write_run(root / str(job), cell=cell, seed=seed,
-                               metrics={"val/mse": min(values), "test/mse": values[-1]})
+            folder = write_run(
+                root / str(job),
+                cell=cell,
+                seed=seed,
+                metrics={"val/mse": min(values), "test/mse": values[-1]},
+            )
             (folder / ".hydra" / "config.yaml").write_text("optimized_metric: val/mse\n")
             write_log(folder, values)
             if flow:
@@ -96,3 +101,49 @@ def test_errors_are_one_sentence(tmp_path, capsys, monkeypatch):
     assert main([str(folder)]) == 2
     error = capsys.readouterr().err
     assert error == "error: zoo-plot needs matplotlib; pip install 'zoo[plots]'.\n"
+
+
+def test_a_multi_objective_sweep_draws_its_trials_and_marks_its_pareto_front(tmp_path, capsys):
+    """Trial 1 runs two seeds (its point is their mean); the front is what the sweep chose."""
+    points = {"0": (0.5, 100), "1_seed0": (0.2, 400), "1_seed1": (0.4, 400), "2": (0.6, 900)}
+    for name, (loss, params) in points.items():
+        folder = write_run(
+            tmp_path / name,
+            seed=int(name[-1]) if "seed" in name else 0,
+            metrics={"val/loss": loss, "test/loss": loss},
+            params=params,
+            extra=[f"optimizer.lr={len(name)}"],
+        )
+        (folder / ".hydra" / "config.yaml").write_text("optimized_metric: val/loss\n")
+    (tmp_path / "optimization_results.yaml").write_text(
+        "name: optuna\nmetrics: [val/loss, params]\ndirections: [minimize, minimize]\n"
+        "pareto_front:\n- {trial: 0, values: {val/loss: 0.5, params: 100}}\n"
+        "- {trial: 1, values: {val/loss: 0.3, params: 400}}\ntrials: 3\n"
+    )
+    runs = collect([tmp_path]).runs
+    front = read_front(tmp_path, runs)
+    assert front.trials == {0: [0.5, 100.0], 1: [pytest.approx(0.3), 400.0], 2: [0.6, 900.0]}
+    fig, lines = sweep_figure(
+        aggregate(runs, ["optimizer.lr"], ["test/loss"]), "val/loss", front=front
+    )
+    pareto = fig.axes[-1]
+    assert len(pareto.collections[0].get_offsets()) == 3  # every trial
+    assert [tuple(p) for p in pareto.lines[0].get_xydata()] == [
+        (pytest.approx(0.3), 400),
+        (0.5, 100),
+    ]
+    assert lines == ["Pareto front (val/loss min, params min): trials 0, 1"]
+    assert main([str(tmp_path), "-o", str(tmp_path / "f.png")]) == 0
+    assert "Pareto front (val/loss min, params min): trials 0, 1" in capsys.readouterr().out
+
+
+def test_a_pareto_front_that_is_not_zoos_is_refused_in_one_sentence(tmp_path, capsys):
+    folder = write_run(tmp_path / "0", metrics={"test/loss": 0.5})
+    (folder / ".hydra" / "config.yaml").write_text("optimized_metric: val/loss\n")
+    (tmp_path / "optimization_results.yaml").write_text("metrics: [val/loss]\npareto_front: 3\n")
+    assert main([str(tmp_path), "-o", str(tmp_path / "f.png")]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"error: {tmp_path / 'optimization_results.yaml'} is not a Pareto front as zoo's Optuna "
+        "sweeper writes it (metrics, directions, pareto_front of trials); run the sweep's "
+        "command again to rewrite it."
+    )

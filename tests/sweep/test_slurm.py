@@ -25,14 +25,35 @@ pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
 from hydra_plugins.zoo_launchers._submitit_jobs import queued  # noqa: E402
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "slurm_cluster.sh"
-ON_SLURM = ["hydra/launcher=submitit_slurm", "hydra.launcher.gpus_per_node=0",
-            "hydra.launcher.cpus_per_task=1", "hydra.launcher.mem_gb=1"]
-TINY = ["data.T=6", "data.n_train=32", "data.n_val=16", "data.n_test=16", "trainer.max_epochs=2",
-        "cell.hidden_size=8", "logger=none", "trainer.enable_progress_bar=false"]
+ON_SLURM = [
+    "hydra/launcher=submitit_slurm",
+    "hydra.launcher.gpus_per_node=0",
+    "hydra.launcher.cpus_per_task=1",
+    "hydra.launcher.mem_gb=1",
+]
+TINY = [
+    "data.T=6",
+    "data.n_train=32",
+    "data.n_val=16",
+    "data.n_test=16",
+    "trainer.max_epochs=2",
+    "cell.hidden_size=8",
+    "logger=none",
+    "trainer.enable_progress_bar=false",
+]
 # about 2.3 s an epoch on one core, 40 epochs: long enough for a 2-minute limit to cut it
-LONG = ["data.T=20", "data.n_train=10000", "data.n_val=200", "data.n_test=200",
-        "data.batch_size=8", "cell.hidden_size=32", "trainer.max_epochs=40", "logger=none",
-        "trainer.enable_progress_bar=false", "seed=0"]
+LONG = [
+    "data.T=20",
+    "data.n_train=10000",
+    "data.n_val=200",
+    "data.n_test=200",
+    "data.batch_size=8",
+    "cell.hidden_size=32",
+    "trainer.max_epochs=40",
+    "logger=none",
+    "trainer.enable_progress_bar=false",
+    "seed=0",
+]
 # about 20 s a job
 MEDIUM = [*LONG[:6], "trainer.max_epochs=8", *LONG[7:9]]
 
@@ -46,8 +67,9 @@ def cluster():
         yield
         return
     if os.geteuid() != 0:
-        pytest.skip("no SLURM cluster runs here; start one with scripts/slurm_cluster.sh start "
-                    "(as root)")
+        pytest.skip(
+            "no SLURM cluster runs here; start one with scripts/slurm_cluster.sh start (as root)"
+        )
     started = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True)
     assert started.returncode == 0, started.stdout + started.stderr
     yield
@@ -59,8 +81,14 @@ def _sweep(tmp_path, *args, name="sweep"):
 
 
 def _start(command, cwd):
-    return subprocess.Popen([cli(command[0]), *command[1:]], cwd=cwd, env=cli_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [cli(command[0]), *command[1:]],
+        cwd=cwd,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _job_ids(sweep: Path) -> set[str]:
@@ -92,8 +120,9 @@ def uninterrupted(tmp_path_factory):
 
 
 def test_a_two_job_sweep_runs_one_at_a_time_with_no_sacct_noise(tmp_path):
-    proc = run_cli(*_sweep(tmp_path, *TINY, "seed=0,1", "hydra.launcher.array_parallelism=1"),
-                   cwd=tmp_path)
+    proc = run_cli(
+        *_sweep(tmp_path, *TINY, "seed=0,1", "hydra.launcher.array_parallelism=1"), cwd=tmp_path
+    )
     sweep = tmp_path / "sweep"
     records = [read_metrics(sweep / str(job)) for job in (0, 1)]
     assert [r["status"] for r in records] == ["ok", "ok"]
@@ -107,13 +136,19 @@ def test_a_two_job_sweep_runs_one_at_a_time_with_no_sacct_noise(tmp_path):
 
 
 def test_a_job_cut_by_its_time_limit_is_requeued_and_ends_as_if_uncut(tmp_path, uninterrupted):
-    run_cli(*_sweep(tmp_path, *LONG, "hydra.launcher.timeout_min=2",
-                    "hydra.launcher.signal_delay_s=30"), cwd=tmp_path, timeout=900)
+    run_cli(
+        *_sweep(
+            tmp_path, *LONG, "hydra.launcher.timeout_min=2", "hydra.launcher.signal_delay_s=30"
+        ),
+        cwd=tmp_path,
+        timeout=900,
+    )
     record = read_metrics(tmp_path / "sweep" / "0")
     assert record["status"] == "ok" and record["metrics"] == uninterrupted
     assert record["slurm"]["restart_count"] == len(record["restarts"]) >= 1
-    assert all("SIGUSR2 (SLURM's warning before the time limit" in r["why"]
-               for r in record["restarts"])
+    assert all(
+        "SIGUSR2 (SLURM's warning before the time limit" in r["why"] for r in record["restarts"]
+    )
 
 
 def test_a_job_requeued_mid_training_ends_as_if_uncut(tmp_path, uninterrupted):
@@ -143,7 +178,7 @@ def test_a_sweep_run_again_after_a_cancelled_job_runs_only_that_job(tmp_path):
     kept = [(sweep / str(job) / "metrics.json").read_text() for job in (0, 2)]
 
     again = run_cli(*command, cwd=tmp_path)
-    assert ("skipped 2 finished (#0 #2); continuing 1 interrupted (#1)" in again.stdout)
+    assert "skipped 2 finished (#0 #2); continuing 1 interrupted (#1)" in again.stdout
     assert "submitted 1 job: #1 " in again.stdout
     assert [(sweep / str(job) / "metrics.json").read_text() for job in (0, 2)] == kept
     record = read_metrics(sweep / "1")
@@ -175,3 +210,29 @@ def test_ddp_across_two_slurm_tasks_matches_ddp_without_slurm(tmp_path):
     on_slurm, local = read_metrics(tmp_path / "sweep" / "0"), read_metrics(tmp_path / "local")
     assert on_slurm["status"] == "ok" and on_slurm["metrics"] == local["metrics"]
     assert on_slurm["slurm"]["job_id"] and "slurm" not in local
+
+
+def test_an_optuna_search_keeps_its_slurm_slots_full(tmp_path):
+    """hparams_search=optuna with 2 slots on SLURM: one job per trial, the next submitted as one
+    ends, each trial told its record's value; a search of 3 trials submits exactly 3 jobs."""
+    optuna = pytest.importorskip("optuna")
+    run_cli(
+        "zoo-train",
+        "-m",
+        "hparams_search=optuna",
+        *ON_SLURM,
+        *TINY,
+        "cell=gru",
+        "cell.num_layers=1",
+        "cell.dropout=0",
+        "optimizer.lr=0.01",
+        "hydra.sweeper.n_jobs=2",
+        "hydra.sweeper.n_trials=3",
+        cwd=tmp_path,
+    )
+    folder = tmp_path / "multirun" / "optuna" / "zoo"
+    study = optuna.load_study(study_name="zoo", storage=f"sqlite:///{folder / 'optuna.db'}")
+    assert [t.state.name for t in study.trials] == ["COMPLETE"] * 3
+    for trial in study.trials:
+        assert trial.value == read_metrics(folder / str(trial.number))["metrics"]["val/loss"]
+    assert len(_job_ids(folder)) == 3

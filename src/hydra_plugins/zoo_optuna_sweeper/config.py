@@ -22,7 +22,13 @@ class ZooOptunaSweeperConf:
     study_name: str = "zoo"
     storage: str | None = None  # an Optuna storage URL; null: sqlite:///<sweep dir>/optuna.db
     n_trials: int = 20  # finished trials the study should hold, counting earlier runs
-    n_jobs: int = 1  # trials launched together (a parallel launcher runs them side by side)
+    n_jobs: int = 1  # jobs kept running (a parallel launcher runs them side by side)
+    # async: launch the next job as soon as one ends; batch: n_jobs at a time, each batch
+    # waiting for its slowest job (as Hydra's own Optuna plugin)
+    slots: str = "async"
+    # runs per trial, with seeds seed..seed+seeds-1 (folders <trial>_seed<seed>); the
+    # trial's objective is their mean, each seed's value its `seed_values` user attribute
+    seeds: int = 1
     # stop a trial early when its objective after an epoch is hopeless against the others':
     # none | median | successive_halving | hyperband (optuna.pruners); its record says "pruned"
     pruner: str = "none"
@@ -34,5 +40,6 @@ class ZooOptunaSweeperConf:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-ConfigStore.instance().store(group="hydra/sweeper", name="zoo_optuna",
-                             node=ZooOptunaSweeperConf, provider="zoo")
+ConfigStore.instance().store(
+    group="hydra/sweeper", name="zoo_optuna", node=ZooOptunaSweeperConf, provider="zoo"
+)

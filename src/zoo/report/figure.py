@@ -1,13 +1,16 @@
 """The zoo-plot figure, one panel each: learning curves (mean ± std band per group, x = epoch
 or step), the final metric per group (mean, error bar = std over its runs), and for
 gradient-flow runs ||dL/dx_t|| against t on a log scale. The best group (by the final metric's
-mean, as zoo-table marks it) is drawn bold and named "(best)"."""
+mean, as zoo-table marks it) is drawn bold and named "(best)". For a multi-objective Optuna
+sweep, a last panel draws its trials in the plane of two objectives with the Pareto front (the
+trials the sweep chose) marked and joined (zoo.report.pareto)."""
 
 from __future__ import annotations
 
 from zoo.errors import ZooError
 from zoo.report.curves import band, logged
 from zoo.report.flow import has_flow, measurement, norms
+from zoo.report.pareto import Front
 from zoo.report.rows import Row, Table
 
 
@@ -27,10 +30,14 @@ def label(table: Table, row: Row) -> str:
     return ", ".join(shown) or "all runs"
 
 
-def sweep_figure(table: Table, curve: str, x: str = "epoch", step: int | None = None):
-    """(the figure, one line per gradient-flow group: its mean ratio ||dL/dx_1|| / ||dL/dx_T||).
+def sweep_figure(
+    table: Table, curve: str, x: str = "epoch", step: int | None = None, front: Front | None = None
+):
+    """(the figure, one line per gradient-flow group: its mean ratio ||dL/dx_1|| / ||dL/dx_T||,
+    and one naming the Pareto front's trials).
 
-    `table` is aggregated over one metric, the final one; `curve` names the logged metric."""
+    `table` is aggregated over one metric, the final one; `curve` names the logged metric;
+    `front`, a multi-objective sweep's trials and front."""
     plt = pyplot()
     final = table.metrics[0]
     best = table.best.get(final, set())
@@ -44,7 +51,12 @@ def sweep_figure(table: Table, curve: str, x: str = "epoch", step: int | None = 
     flows = [
         [measurement(r.folder, step) for r in row.runs if has_flow(r.folder)] for row in table.rows
     ]
-    panels = ["curves"] * any(any(c) for c in curves) + ["finals"] + ["flow"] * any(flows)
+    panels = (
+        ["curves"] * any(any(c) for c in curves)
+        + ["finals"]
+        + ["flow"] * any(flows)
+        + ["pareto"] * (front is not None)
+    )
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.2), squeeze=False)
     ax = dict(zip(panels, axes[0], strict=True))
     _finals(ax["finals"], table, names, style, final)
@@ -62,8 +74,43 @@ def sweep_figure(table: Table, curve: str, x: str = "epoch", step: int | None = 
             title="gradient reaching step t (mean ± std)",
         )
         lines = [_ratio(name, group) for name, group in zip(names, flows, strict=True) if group]
+    if front is not None:
+        lines.append(_front(ax["pareto"], front))
     fig.tight_layout()
     return fig, lines
+
+
+def _front(ax, front: Front) -> str:
+    """Every trial as a point, the chosen ones marked and joined in order of the x objective;
+    the line naming them."""
+    (mx, my), how = front.metrics, [d[:3] for d in front.directions]
+    xs, ys = zip(*front.trials.values(), strict=True) if front.trials else ((), ())
+    ax.scatter(xs, ys, color="grey", alpha=0.6, label=f"trials (n={len(front.trials)})")
+    for number, (x, y) in front.trials.items():
+        ax.annotate(
+            str(number), (x, y), textcoords="offset points", xytext=(4, 3), fontsize="x-small"
+        )
+    chosen = sorted(front.trials[n] for n in front.chosen if n in front.trials)
+    if chosen:
+        ax.plot(
+            *zip(*chosen, strict=True),
+            color="tab:red",
+            marker="o",
+            markersize=8,
+            lw=1.5,
+            label=f"Pareto front (n={len(chosen)})",
+        )
+    ax.set(
+        xlabel=f"{mx} ({how[0]})", ylabel=f"{my} ({how[1]})", title="trials and the Pareto front"
+    )
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    missing = [n for n in front.chosen if n not in front.trials]
+    return (
+        f"Pareto front ({mx} {how[0]}, {my} {how[1]}): trials "
+        f"{', '.join(map(str, front.chosen)) or 'none'}"
+        + (f" ({', '.join(map(str, missing))} without a finished run here)" if missing else "")
+    )
 
 
 def _bands(ax, groups: list[list[dict]], names: list[str], style: list[dict]) -> None:

@@ -7,15 +7,21 @@ an earlier command left queued or running on a cluster are waited for, never sub
 Optuna sweepers of one study run different trials side by side).
 
 `ResumingLauncher` is mixed into each of zoo's launchers (hydra_plugins.zoo_launchers, named by
-conf/hydra/launcher/); each says how it runs a list of numbered jobs (`run_numbered`).
+conf/hydra/launcher/); each says how it runs a list of numbered jobs (`run_numbered`). Besides
+Hydra's `launch`, which returns when a whole batch has ended, it offers a sweeper slots it keeps
+full (`start` one job, `wait_any` of those started): each launcher says how it submits one job
+without waiting (`submit`) and how it waits for the first of several to end (`ended`).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hydra.core.utils import JobReturn, JobStatus
 from omegaconf import OmegaConf, open_dict
@@ -23,11 +29,20 @@ from omegaconf import OmegaConf, open_dict
 from zoo.run.lock import run_lock
 
 RECORD = "metrics.json"
-ACTIONS = {"ok": "skipped", "pruned": "skipped", "interrupted": "continued",
-           "started": "continued",
-           "failed": "rerun", "new": "new"}
-WHAT = {"skipped": "skipped {n} finished", "continued": "continuing {n} interrupted",
-        "rerun": "rerunning {n} failed or not yet checkpointed", "new": "starting {n} new"}
+ACTIONS = {
+    "ok": "skipped",
+    "pruned": "skipped",
+    "interrupted": "continued",
+    "started": "continued",
+    "failed": "rerun",
+    "new": "new",
+}
+WHAT = {
+    "skipped": "skipped {n} finished",
+    "continued": "continuing {n} interrupted",
+    "rerun": "rerunning {n} failed or not yet checkpointed",
+    "new": "starting {n} new",
+}
 
 Job = tuple[int, list[str]]  # (job number, overrides)
 
@@ -60,16 +75,22 @@ def recorded_return(overrides: Sequence[str], folder: Path) -> JobReturn:
     try:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        print(f"warning: job {folder.name} left no {RECORD} in {folder}; its log is under "
-              f"{folder.parent / '.submitit'} (a SLURM job) or in {folder}.", flush=True)
+        print(
+            f"warning: job {folder.name} left no {RECORD} in {folder}; its log is under "
+            f"{folder.parent / '.submitit'} (a SLURM job) or in {folder}.",
+            flush=True,
+        )
         record = {}
     except (OSError, ValueError):
         record = {}
     record = record if isinstance(record, dict) else {}
     value = record_values(record, [str(record.get("optimized_metric"))])
-    return JobReturn(overrides=list(overrides), working_dir=str(folder),
-                     status=JobStatus.COMPLETED,
-                     _return_value=math.nan if value is None else value[0])
+    return JobReturn(
+        overrides=list(overrides),
+        working_dir=str(folder),
+        status=JobStatus.COMPLETED,
+        _return_value=math.nan if value is None else value[0],
+    )
 
 
 def record_values(record: dict, metrics: list[str]) -> list[float] | None:
@@ -81,20 +102,33 @@ def record_values(record: dict, metrics: list[str]) -> list[float] | None:
     values = []
     for name in metrics:
         value = (record.get("metrics") or {}).get(name, record.get(name))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             return None
         values.append(float(value))
     return values
 
+
+@dataclass(eq=False)
+class Started:
+    """A job launched by `ResumingLauncher.start`: its overrides and folder, and the launcher's
+    handle on it (None: its folder's finished record answers for it)."""
+
+    overrides: list[str]
+    folder: Path
+    handle: Any
 
 
 class ResumingLauncher:
     """Launch only the jobs whose folders do not hold an `ok` record; say what was skipped,
     continued and rerun."""
 
-    def launch(self, job_overrides: Sequence[Sequence[str]],
-               initial_job_idx: int) -> Sequence[JobReturn]:
+    def launch(
+        self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
+    ) -> Sequence[JobReturn]:
         sweep = Path(str(self.config.hydra.sweep.dir))
         jobs = [(initial_job_idx + i, list(o)) for i, o in enumerate(job_overrides)]
         folders = {n: self.job_folder(n, o) for n, o in jobs}
@@ -115,6 +149,9 @@ class ResumingLauncher:
         """Where job `number` writes: hydra.sweep.dir/hydra.sweep.subdir, as Hydra resolves
         it for that job (zoo's subdir is the number itself)."""
         sweep = self.config.hydra.sweep
+        named = [o for o in overrides if o.partition("=")[0] == "hydra.sweep.subdir"]
+        if named:  # the Optuna sweeper's seeds of a trial: <trial>_seed<seed>
+            return Path(str(sweep.dir)) / named[-1].partition("=")[2]
         if OmegaConf.to_container(sweep)["subdir"] == "${hydra.job.num}":
             return Path(str(sweep.dir)) / str(number)
         config = self.hydra_context.config_loader.load_sweep_config(self.config, overrides)
@@ -129,6 +166,42 @@ class ResumingLauncher:
         """Run `jobs`, each with its own number; None for a job whose record answers."""
         raise NotImplementedError
 
+    def start(self, number: int, overrides: Sequence[str]) -> Started:
+        """Launch job `number` and return without waiting for it where the launcher runs jobs
+        side by side (joblib, submitit; the basic launcher runs it here). A job whose folder
+        holds a finished record is not run again. No sweep-folder lock is taken: the Optuna
+        sweeper, the one caller, coordinates its sweepers itself."""
+        folder = self.job_folder(number, list(overrides))
+        skipped = action(folder) == "skipped"
+        handle = None if skipped else self.submit((number, list(overrides)))
+        return Started(list(overrides), folder, handle)
+
+    def wait_any(self, started: Sequence[Started]) -> list[tuple[Started, JobReturn]]:
+        """Wait until at least one of `started` has ended: those that have, with their
+        returns (read from the record where the launcher has none)."""
+        ended = [(s, None) for s in started if s.handle is None]
+        if not ended:
+            returns = self.ended([s.handle for s in started])
+            ended = [(s, returns[i]) for i, s in enumerate(started) if i in returns]
+        return [(s, r or recorded_return(s.overrides, s.folder)) for s, r in ended]
+
+    def submit(self, job: Job) -> Any:
+        """Start `job` without waiting for it; a handle that `ended` knows. Here: run it now,
+        and hand over a finished future."""
+        future = concurrent.futures.Future()
+        future.set_result(self.run_numbered([job])[0])
+        return future
+
+    def ended(self, handles: list) -> dict[int, JobReturn | None]:
+        """Block until at least one of `handles` has ended: index -> its return (None where
+        its record answers). Here: futures."""
+        done, _ = concurrent.futures.wait(handles, return_when=concurrent.futures.FIRST_COMPLETED)
+        return {
+            i: h.result() if h.exception() is None else None
+            for i, h in enumerate(handles)
+            if h in done
+        }
+
 
 def resume_line(sweep: Path, actions: dict[int, str]) -> str:
     """One line: what a resumed sweep does with each of its jobs."""
@@ -136,6 +209,7 @@ def resume_line(sweep: Path, actions: dict[int, str]) -> str:
     for action, text in WHAT.items():
         numbers = [n for n, a in actions.items() if a == action]
         if numbers:
-            parts.append(text.format(n=len(numbers)) + " (" + " ".join(f"#{n}" for n in numbers)
-                         + ")")
+            parts.append(
+                text.format(n=len(numbers)) + " (" + " ".join(f"#{n}" for n in numbers) + ")"
+            )
     return f"resuming the sweep in {sweep}: " + "; ".join(parts)

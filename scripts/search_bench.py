@@ -1,0 +1,170 @@
+"""The same Optuna search four ways: without and with pruning (`hydra.sweeper.pruner=none|median`),
+in batches and with slots kept full (`hydra.sweeper.slots=batch|async`); what each spent and
+found, side by side.
+
+  python scripts/search_bench.py                       # 24 trials, up to 15 epochs, 2 slots
+  python scripts/search_bench.py --repeats 3           # sampler seeds 0, 1, 2: mean ± std
+  python scripts/search_bench.py --tiny                # minutes: shows the script works
+  python scripts/search_bench.py -- data=imdb ...      # overrides for every trial after --
+
+Each way is one `zoo-train -m hparams_search=optuna` on joblib's launcher (`--slots` jobs side
+by side), in its own sweep folder under `--out`, with the same sampler seed, trial count and
+epoch budget. The table gives, per way (mean ± std over `--repeats` sampler seeds):
+
+- epochs: epochs trained by all trials together (each run's record, `epoch_s`);
+- best: the study's best objective (its `optimized_metric`, val/loss by default);
+- wall_s: seconds the command took;
+- busy: the fraction of slot-time a job ran, the sum of the jobs' durations (from Hydra's
+  writing the job's `.hydra/config.yaml` to the job's writing `metrics.json`) over
+  slots x (the first job's start to the last one's end).
+
+Timings mean something only on a machine doing nothing else; docs/SCALING.md says how to read
+the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import optuna
+
+WAYS = [("none", "batch"), ("median", "batch"), ("none", "async"), ("median", "async")]
+TINY = [
+    "data.n_train=256",
+    "data.n_val=64",
+    "data.n_test=64",
+    "data.T=20",
+    "trainer.enable_progress_bar=false",
+    "logger=none",
+]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--trials", type=int, default=24, help="hydra.sweeper.n_trials (default 24)")
+    p.add_argument("--epochs", type=int, default=15, help="trainer.max_epochs (default 15)")
+    p.add_argument("--slots", type=int, default=2, help="trials side by side (default 2)")
+    p.add_argument(
+        "--startup-trials",
+        type=int,
+        default=5,
+        help="median: trials that finish before any is pruned (default 5)",
+    )
+    p.add_argument(
+        "--warmup-epochs",
+        type=int,
+        default=1,
+        help="median: epochs a trial trains before it can be pruned (default 1)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="the first sampler seed (default 0)")
+    p.add_argument("--repeats", type=int, default=1, help="sampler seeds per way (default 1)")
+    p.add_argument(
+        "--tiny",
+        action="store_true",
+        help="4 trials of 2 epochs on small data, prunable from the first epoch: a check that "
+        "the script runs",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("search_bench"),
+        help="where the sweep folders go (default ./search_bench)",
+    )
+    p.add_argument("overrides", nargs="*", help="overrides given to every trial (after --)")
+    return p
+
+
+def command(args, pruner: str, slots: str, seed: int, sweep: Path) -> list[str]:
+    zoo_train = str(Path(sys.executable).with_name("zoo-train"))
+    return [
+        zoo_train,
+        "-m",
+        "hparams_search=optuna",
+        f"seed={seed}",
+        f"trainer.max_epochs={args.epochs}",
+        "hydra/launcher=joblib",
+        f"hydra.launcher.n_jobs={args.slots}",
+        f"hydra.sweeper.n_jobs={args.slots}",
+        f"hydra.sweeper.n_trials={args.trials}",
+        f"hydra.sweeper.slots={slots}",
+        f"hydra.sweeper.pruner={pruner}",
+        f"hydra.sweeper.startup_trials={args.startup_trials}",
+        f"hydra.sweeper.warmup_epochs={args.warmup_epochs}",
+        f"hydra.sweep.dir={sweep}",
+        *(TINY if args.tiny else []),
+        *args.overrides,
+    ]
+
+
+def measure(sweep: Path, slots: int, wall_s: float) -> dict:
+    """What one search spent and found, read from its study and its runs' folders. A job ran
+    from Hydra's writing its `.hydra/config.yaml` to its writing `metrics.json` (the study's
+    own times will not do: a batch tells the study of its trials only once all have ended)."""
+    study = optuna.load_study(study_name="zoo", storage=f"sqlite:///{sweep / 'optuna.db'}")
+    jobs = [(p.parent / ".hydra" / "config.yaml", p) for p in sweep.glob("*/metrics.json")]
+    spans = [(start.stat().st_mtime, end.stat().st_mtime) for start, end in jobs]
+    span = max(e for _, e in spans) - min(s for s, _ in spans) if spans else 0.0
+    epochs = sum(len(json.loads(end.read_text()).get("epoch_s") or []) for _, end in jobs)
+    done = [t for t in study.trials if t.state.name == "COMPLETE"]
+    return {
+        "epochs": epochs,
+        "best": study.best_value if done else float("nan"),
+        "wall_s": wall_s,
+        "busy": sum(e - s for s, e in spans) / (slots * span) if span > 0 else float("nan"),
+        "pruned": sum(t.state.name == "PRUNED" for t in study.trials),
+    }
+
+
+def cell(values: list[float], digits: int) -> str:
+    mean = statistics.fmean(values)
+    if len(values) == 1:
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.tiny:
+        args.trials, args.epochs, args.startup_trials, args.warmup_epochs = 4, 2, 1, 0
+    results: dict[tuple[str, str], list[dict]] = {}
+    for seed in range(args.seed, args.seed + args.repeats):
+        for pruner, slots in WAYS:
+            sweep = (args.out / f"{pruner}-{slots}-seed{seed}").resolve()
+            if sweep.exists():
+                sys.exit(f"error: {sweep} exists; give --out another folder or remove it.")
+            start = time.perf_counter()
+            proc = subprocess.run(
+                command(args, pruner, slots, seed, sweep), capture_output=True, text=True
+            )
+            wall_s = time.perf_counter() - start
+            if proc.returncode != 0:
+                sys.exit(
+                    f"error: the search {sweep.name} failed ({proc.returncode}):\n"
+                    + proc.stderr[-2000:]
+                )
+            results.setdefault((pruner, slots), []).append(measure(sweep, args.slots, wall_s))
+            print(f"{sweep.name}: {results[(pruner, slots)][-1]}", file=sys.stderr, flush=True)
+    print(
+        f"{args.trials} trials, up to {args.epochs} epochs, {args.slots} slots, sampler seeds "
+        f"{args.seed}..{args.seed + args.repeats - 1}\n"
+    )
+    print("| pruner | slots | epochs | pruned trials | best | wall_s | busy |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for (pruner, slots), runs in results.items():
+        column = {k: [r[k] for r in runs] for k in runs[0]}
+        print(
+            f"| {pruner} | {slots} | {cell(column['epochs'], 0)} | {cell(column['pruned'], 0)}"
+            f" | {cell(column['best'], 4)} | {cell(column['wall_s'], 1)} "
+            f"| {cell(column['busy'], 2)} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
