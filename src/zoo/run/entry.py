@@ -30,7 +30,7 @@ from zoo.run.ddp import end_ddp_job, one_job_argv
 from zoo.run.interrupt import sigterm_interrupts, warning_signal, why
 from zoo.run.record import RunRecord, clean, write_record
 from zoo.run.threads import apply_threads
-from zoo.run.validate import validate
+from zoo.run.validate import thread_count, validate
 from zoo.tracking import finish_mlflow, finish_wandb
 
 log = logging.getLogger("zoo")
@@ -68,8 +68,9 @@ def record_run(cfg: DictConfig, work) -> tuple[RunRecord, Exception | None]:
     stop: KeyboardInterrupt | None = None
     with sigterm_interrupts() as signals:
         try:
-            validate(cfg)  # the one door (zoo.run.validate), before anything runs
+            thread_count(cfg)  # validate's rule for `threads`, which are set first
             record.threads = apply_threads(cfg, hydra_cfg)
+            validate(cfg)  # the one door (zoo.run.validate), before anything else runs
             if hydra_cfg.mode == RunMode.MULTIRUN:  # requeued, or its sweep resumed
                 record.restarts = carry_on(cfg, output_dir)
             one_job_argv(hydra_cfg)  # what Lightning re-runs for DDP ranks > 0
