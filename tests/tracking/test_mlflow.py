@@ -153,6 +153,9 @@ def test_an_interrupted_run_is_killed_and_its_resume_continues_the_same_run(tmp_
 def test_the_tracking_uri_comes_from_the_config_the_environment_or_the_outputs_root(
     tmp_path, monkeypatch
 ):
+    from hydra.core.hydra_config import HydraConfig
+
+    monkeypatch.setattr(HydraConfig.instance(), "cfg", None)  # no job of an earlier test
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     assert default_tracking_uri() == f"sqlite:///{tmp_path / 'outputs' / 'mlflow.db'}"
