@@ -121,11 +121,12 @@ def measure(sweep: Path, slots: int, wall_s: float) -> dict:
     }
 
 
-def cell(values: list[float], digits: int) -> str:
+def cell(values: list[float], digits: int, style: str = "f") -> str:
+    """mean ± std of `values`, `digits` after the point (style f) or significant (style g)."""
     mean = statistics.fmean(values)
     if len(values) == 1:
-        return f"{mean:.{digits}f}"
-    return f"{mean:.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+        return f"{mean:.{digits}{style}}"
+    return f"{mean:.{digits}{style}} ± {statistics.stdev(values):.{digits}{style}}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         column = {k: [r[k] for r in runs] for k in runs[0]}
         print(
             f"| {pruner} | {slots} | {cell(column['epochs'], 0)} | {cell(column['pruned'], 0)}"
-            f" | {cell(column['best'], 4)} | {cell(column['wall_s'], 1)} "
+            f" | {cell(column['best'], 3, 'g')} | {cell(column['wall_s'], 1)} "
             f"| {cell(column['busy'], 2)} |"
         )
     return 0
