@@ -9,13 +9,14 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import record, screenshot, shows
+from .conftest import WAIT_S, record, screenshot, shows
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_sweep_is_one_experiment_of_its_runs(browser, sweep, serve):
     mlflow = pytest.importorskip("mlflow", reason="pip install 'zoo[mlflow]'")
+    from selenium.webdriver.support.ui import WebDriverWait  # (browser: Selenium is there)
     database = f"sqlite:///{sweep / 'mlflow.db'}"
     client = mlflow.MlflowClient(tracking_uri=database)
     [experiment] = [e for e in client.search_experiments() if e.name != "Default"]
@@ -35,7 +36,15 @@ def test_the_sweep_is_one_experiment_of_its_runs(browser, sweep, serve):
     browser.get(f"{url}/#/compare-runs?runs={quote(json.dumps(ids))}"
                 f"&experiments={quote(json.dumps([experiment.experiment_id]))}")
     cells = " ".join(job["choices"]["cell"] for job in jobs.values())
-    shows(browser, f"cell {cells}")  # the Parameters table: one column per run
+    row = f"cell {cells}"  # the Parameters table's row: one column per run
+    WebDriverWait(browser, WAIT_S, poll_frequency=0.5).until(
+        lambda d: row in d.find_element("tag name", "body").text.splitlines(),
+        message=f"the compare page never showed the row {row!r}",
+    )
+    for toggle in shows(browser, "Show diff only"):  # as a user would: what tells runs apart
+        toggle.click()
+    [parameters] = shows(browser, "Parameters")
+    browser.execute_script("arguments[0].scrollIntoView()", parameters)
     screenshot(browser, "mlflow_compare")
 
     for folder, job in jobs.items():
