@@ -165,6 +165,12 @@ SWEEP_VALUES = [
         r"trial as soon as one ends\) or batch\.$",
     ),
     (
+        ["hparams_search=optuna",
+         "hydra.launcher._target_=hydra._internal.core_plugins.basic_launcher.BasicLauncher"],
+        r"^hparams_search=optuna runs its trials through zoo's launchers, not BasicLauncher; "
+        r"choose hydra/launcher=basic, joblib, submitit_local or submitit_slurm\.$",
+    ),
+    (
         ["hydra/launcher=joblib", "hydra.launcher.n_jobs=0", "seed=0,1"],
         r"^hydra\.launcher\.n_jobs=0 is refused by joblib \(n_jobs == 0 .*\); give a count",
     ),

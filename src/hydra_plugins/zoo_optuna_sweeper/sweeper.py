@@ -35,7 +35,7 @@ from optuna.trial import TrialState
 from hydra_plugins.zoo_optuna_sweeper.search_space import search_space
 from zoo.errors import ZooError
 from zoo.run.callbacks.study_report import SEED, STORAGE, STUDY, TRIAL, make_pruner
-from zoo.sweep.resume import record_values
+from zoo.sweep.resume import ResumingLauncher, record_values
 from zoo.task.best_metric import check_mode
 from zoo.task.direction import direction as metric_direction
 
@@ -237,6 +237,12 @@ class OptunaSweeper(Sweeper):
         self.launcher = Plugins.instance().instantiate_launcher(
             hydra_context=hydra_context, task_function=task_function, config=config
         )
+        if not isinstance(self.launcher, ResumingLauncher):  # it starts trials one at a time
+            raise ZooError(
+                f"hparams_search=optuna runs its trials through zoo's launchers, not "
+                f"{type(self.launcher).__name__}; choose hydra/launcher=basic, joblib, "
+                "submitit_local or submitit_slurm."
+            )
         self.sweep_dir = Path(config.hydra.sweep.dir)
 
     @property

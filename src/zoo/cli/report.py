@@ -24,6 +24,7 @@ from zoo.report.curves import XS
 from zoo.report.figure import pyplot, run_figure, sweep_figure, to_svg
 from zoo.report.group import available_metrics
 from zoo.report.page import Page, recorded_runs, render
+from zoo.report.pareto import read_front
 from zoo.report.render import notes
 from zoo.report.table import tabulate
 
@@ -125,7 +126,10 @@ def _report(args, argv: list[str]) -> int:
         except ZooError as exc:  # zoo-plot's sentence, for this command's option
             raise ZooError(str(exc).replace("--metric", "--plot-metric")) from None
         curve = curve_metric(final)
-        fig, lines = sweep_figure(tabulate(sweep, by, [final], pool=pool), curve, args.x)
+        fronts = [f for d in args.dirs if (f := read_front(Path(d), sweep.runs))]
+        front = fronts[0] if len(fronts) == 1 else None  # zoo-plot's Pareto panel, if one
+        plotted = tabulate(sweep, by, [final], pool=pool)
+        fig, lines = sweep_figure(plotted, curve, args.x, front=front)
         figure = to_svg(fig)
     names = list(dict.fromkeys([curve.split("/", 1)[-1]] if curve else []) | {"loss": None})
     curves = {}

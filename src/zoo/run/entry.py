@@ -70,9 +70,9 @@ def record_run(cfg: DictConfig, work) -> tuple[RunRecord, Exception | None]:
         try:
             thread_count(cfg)  # validate's rule for `threads`, which are set first
             record.threads = apply_threads(cfg, hydra_cfg)
-            validate(cfg)  # the one door (zoo.run.validate), before anything else runs
-            if hydra_cfg.mode == RunMode.MULTIRUN:  # requeued, or its sweep resumed
-                record.restarts = carry_on(cfg, output_dir)
+            if hydra_cfg.mode == RunMode.MULTIRUN:  # requeued, or its sweep resumed: the
+                record.restarts = carry_on(cfg, output_dir)  # earlier attempt's history kept
+            validate(cfg)  # the one door (zoo.run.validate), before any data or training
             one_job_argv(hydra_cfg)  # what Lightning re-runs for DDP ranks > 0
             if (record.restarts or [{}])[-1].get("continued_from"):  # ranks > 0 too
                 sys.argv.append(f"ckpt_path={cfg.ckpt_path}")

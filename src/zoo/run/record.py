@@ -1,4 +1,4 @@
-"""`metrics.json`: the self-describing record every run folder holds (see DESIGN.md).
+"""`metrics.json`: the self-describing record every run folder holds.
 
 `RunRecord` names every field the file has; the job fills it as it goes (zoo.run.entry: the
 provenance, the outcome; zoo.run.train: what training found) and `write_record` writes it.
