@@ -63,3 +63,26 @@ def trusted(opts: DictConfig) -> bool:
 def comma_list(values: list[str]) -> list[str]:
     """The names of repeated, comma-separated options (`--by cell --by data,seed`)."""
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def add_grouping(parser) -> None:
+    """zoo-table's `--by` and `--pool`, which zoo-plot and zoo-report take as it does (read
+    them with `comma_list`)."""
+    parser.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="group by this config choice (cell, data, ...) or override key "
+        "(cell.hidden_size, data.T); repeatable or comma-separated; default: "
+        "the keys that vary across the runs, except seed; any other key whose value differs "
+        "between runs of one group becomes a column too, so a row averages seeds only",
+    )
+    parser.add_argument(
+        "--pool",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="average over this key's values within a row, as over seeds (the table says "
+        "which keys it pooled); repeatable or comma-separated",
+    )

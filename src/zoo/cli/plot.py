@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zoo.cli.options import comma_list
+from zoo.cli.options import add_grouping, comma_list
 from zoo.cli.user_errors import ArgumentParser, exit_status
 from zoo.errors import ZooError
 from zoo.report.collect import collect
@@ -34,20 +34,7 @@ def parser() -> argparse.ArgumentParser:
         "against t; the best group marked; the Pareto front of a multi-objective Optuna sweep.",
     )
     p.add_argument("dirs", nargs="+", metavar="SWEEP_DIR", help="run or sweep folders")
-    p.add_argument(
-        "--by",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="group by this key, as zoo-table --by (default: the keys that vary)",
-    )
-    p.add_argument(
-        "--pool",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="average over this key within a group, as zoo-table --pool",
-    )
+    add_grouping(p)
     p.add_argument(
         "--metric",
         metavar="NAME",

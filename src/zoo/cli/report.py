@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from zoo.atomic_file import write_atomically
-from zoo.cli.options import comma_list
+from zoo.cli.options import add_grouping, comma_list
 from zoo.cli.plot import curve_metric, final_metric
 from zoo.cli.table import significant_digits
 from zoo.cli.user_errors import ArgumentParser, exit_status
@@ -46,20 +46,7 @@ def parser() -> argparse.ArgumentParser:
         default=Path("zoo-report.html"),
         help="the page's file, .html (default zoo-report.html)",
     )
-    p.add_argument(
-        "--by",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="group by this key, as zoo-table --by (default: the keys that vary)",
-    )
-    p.add_argument(
-        "--pool",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="average over this key within a row, as zoo-table --pool",
-    )
+    add_grouping(p)
     p.add_argument(
         "--metric",
         action="append",

@@ -14,7 +14,7 @@ import argparse
 import math
 import sys
 
-from zoo.cli.options import comma_list
+from zoo.cli.options import add_grouping, comma_list
 from zoo.cli.user_errors import ArgumentParser, exit_status
 from zoo.report.collect import collect
 from zoo.report.render import notes, to_csv, to_latex, to_markdown, to_rich
@@ -54,24 +54,7 @@ def parser() -> argparse.ArgumentParser:
         help="run or sweep folders (searched recursively for metrics.json), or a run's "
         "metrics.json",
     )
-    p.add_argument(
-        "--by",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="group by this config choice (cell, data, ...) or override key "
-        "(cell.hidden_size, data.T); repeatable or comma-separated; default: "
-        "the keys that vary across the runs, except seed; any other key whose value differs "
-        "between runs of one group becomes a column too, so a row averages seeds only",
-    )
-    p.add_argument(
-        "--pool",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="average over this key's values within a row, as over seeds (the table says "
-        "which keys it pooled); repeatable or comma-separated",
-    )
+    add_grouping(p)
     p.add_argument(
         "--metric",
         action="append",
