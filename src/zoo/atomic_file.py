@@ -35,9 +35,30 @@ def write_atomically(path: str | Path, data: bytes) -> None:
 
 
 class AtomicCheckpointIO(TorchCheckpointIO):
-    """Lightning's checkpoint writer, with the rename in the checkpoint's own folder."""
+    """Lightning's checkpoint writer, with the rename in the checkpoint's own folder, and each
+    removal held back until the next checkpoint is written.
+
+    At an epoch's end the best checkpoint's callback saves the new best and removes the old one
+    before last.ckpt is written: a run stopped in between would resume from a last.ckpt whose
+    best checkpoint is gone. Held back, the old best goes only once last.ckpt names the new one.
+    `remove_held` removes what is still held when training ends.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._held: list = []
 
     def save_checkpoint(self, checkpoint: dict, path, storage_options=None) -> None:
         buffer = io.BytesIO()
         torch.save(checkpoint, buffer)
         write_atomically(path, buffer.getvalue())
+        self._held = [held for held in self._held if Path(held) != Path(path)]  # rewritten
+        self.remove_held()
+
+    def remove_checkpoint(self, path) -> None:
+        self._held.append(path)
+
+    def remove_held(self) -> None:
+        held, self._held = self._held, []
+        for path in held:
+            super().remove_checkpoint(path)

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -207,6 +208,41 @@ def test_resuming_from_an_epoch_end_gives_the_uninterrupted_metrics(tmp_path):
         [*worst, "trainer.max_epochs=3", f"ckpt_path={last}"], tmp_path / "part"
     )
     assert resumed == whole
+
+
+def test_a_run_stopped_before_last_ckpt_names_its_new_best_resumes_with_its_old_best(
+    tmp_path, monkeypatch
+):
+    """At an epoch's end the new best is written, the old best removed, then last.ckpt: a run
+    stopped before last.ckpt keeps the old best that last.ckpt still names."""
+    from zoo.atomic_file import AtomicCheckpointIO
+    from zoo.run.interrupt import Interrupted
+
+    save = AtomicCheckpointIO.save_checkpoint
+
+    def stopped_at_epoch_2s_last(io, checkpoint, path, storage_options=None):
+        if Path(path).name == "last.ckpt" and checkpoint["epoch"] == 2:
+            raise KeyboardInterrupt("SIGTERM")
+        save(io, checkpoint, path, storage_options)
+
+    run = tmp_path / "run"
+    with monkeypatch.context() as patched:
+        patched.setattr(AtomicCheckpointIO, "save_checkpoint", stopped_at_epoch_2s_last)
+        with pytest.raises(Interrupted):
+            train_quick([*RESUMED, "trainer.max_epochs=5"], run)
+    saved = sorted(p.name for p in (run / "checkpoints").iterdir())
+    assert saved == ["best-epoch001.ckpt", "best-epoch002.ckpt", "last.ckpt"]  # 001 held
+    last = run / "checkpoints" / "last.ckpt"
+    assert torch.load(last, weights_only=True)["epoch"] == 1
+    resumed, _ = train_quick([*RESUMED, "trainer.max_epochs=2", f"ckpt_path={last}"], run)
+    two, _ = train_quick([*RESUMED, "trainer.max_epochs=2"], tmp_path / "two")
+    assert resumed == two  # evaluated with best-epoch001, which last.ckpt names
+    resumed, _ = train_quick([*RESUMED, "trainer.max_epochs=4", f"ckpt_path={last}"], run)
+    whole, _ = train_quick([*RESUMED, "trainer.max_epochs=4"], tmp_path / "whole")
+    assert resumed == whole  # epoch 2 replayed: its checkpoint rewritten, not a second copy
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == sorted(
+        p.name for p in (tmp_path / "whole" / "checkpoints").iterdir()
+    )
 
 
 def _rows(run) -> list[dict]:

@@ -136,6 +136,7 @@ def train_and_test(cfg: DictConfig, output_dir: Path,
     try:
         if cfg.train:
             trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
+            trainer.strategy.checkpoint_io.remove_held()  # (zoo.atomic_file)
             record.mark_smoke(smoke or cut_by_max_steps(trainer))
             record.epoch_s = run.times.seconds  # every epoch's, resumed runs' too
             if run.times.earlier_wall_s:  # resumed: wall_s counts the earlier sessions too
