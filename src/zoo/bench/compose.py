@@ -41,7 +41,7 @@ class SyntheticReviews(Imdb):
 
     def build(self):
         g = torch.Generator().manual_seed(self.seed)
-        maxlen, words = self.options.get("maxlen") or 2500, self.options.get("num_words") or 88587
+        maxlen, words = self.cfg.maxlen or 2500, self.cfg.num_words or 88587
         splits = {}
         for split in ("train", "test"):
             lengths = (torch.randn(25000, generator=g) * 0.75).exp().mul(180).long()

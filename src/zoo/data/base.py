@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytorch_lightning as pl
@@ -108,7 +109,7 @@ class SequenceDataModule(pl.LightningDataModule):
         self.batch_size = batch_size
         self._eval_batch_size = eval_batch_size
         self.num_workers, self.bucket, self.seed = num_workers, bucket, seed
-        self.options = options
+        self.cfg = SimpleNamespace(**options)  # the rest of its `data` keys: self.cfg.T
         self._spec: Spec | None = None
         self.splits: dict[str, TensorSequences] = {}
 
@@ -152,7 +153,7 @@ class SequenceDataModule(pl.LightningDataModule):
         if not (self.cacheable and self.cache_dir):
             self._spec, self.splits = self.build()
             return
-        options = {k: v for k, v in self.options.items() if k != "name"}
+        options = {k: v for k, v in vars(self.cfg).items() if k != "name"}
         options["seed"] = self.seed
         kind = type(self).__name__ + (f"@{self.cache_revision}" if self.cache_revision else "")
         key = cache.cache_key(kind, options, self.sources())
@@ -197,21 +198,23 @@ class FileDataModule(SequenceDataModule):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.options = self.with_fixed(self.options)
+        self.cfg = self.with_fixed(vars(self.cfg))
 
     @classmethod
-    def with_fixed(cls, cfg) -> dict:
-        """`cfg`'s options over the ones this dataset fixes (`layout` gets `cfg` without them)."""
-        return {**cls.FIXED, **cfg}
+    def with_fixed(cls, cfg) -> SimpleNamespace:
+        """`cfg`'s options over the ones this dataset fixes: `layout` gets the `data` config,
+        without them; `build` has them in `self.cfg`."""
+        given = vars(cfg) if isinstance(cfg, SimpleNamespace) else cfg
+        return SimpleNamespace(**{**cls.FIXED, **given})
 
     @property
     def dataset_name(self) -> str:
-        return self.options["name"]
+        return self.cfg.name
 
     @cached_property
     def split_paths(self) -> dict[str, Path]:
         """The files of each split: `{"all": file or folder}` or the separate split files."""
-        return source_paths(self.dataset_name, self.options["path"])
+        return source_paths(self.dataset_name, self.cfg.path)
 
     def sources(self):
         return list(self.split_paths.values())

@@ -38,5 +38,5 @@ class Airline(CsvSequences):
 
     @cached_property
     def split_paths(self) -> dict[str, Path]:
-        return {"all": source_file("airline", self.options["root"], ["airline-passengers.csv"],
+        return {"all": source_file("airline", self.cfg.root, ["airline-passengers.csv"],
                                    URL, None, self.cache_dir, filename="airline-passengers.csv")}

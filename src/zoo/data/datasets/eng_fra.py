@@ -107,20 +107,20 @@ class EngFra(ParallelText):
 
     @cached_property
     def split_paths(self) -> dict[str, Path]:
-        return {"all": source_file("eng_fra", self.options["root"],
+        return {"all": source_file("eng_fra", self.cfg.root,
                                    ["fra-eng.zip", "fra.txt", "eng-fra.txt"], URL, None,
                                    self.cache_dir, filename="fra-eng.zip")}
 
     def read_examples(self, path: Path, opts) -> list:
-        level = opts["level"]
+        level = opts.level
         if level not in LEVELS:
             raise ZooError(
                 f"data.level={level!r} is not known for data=eng_fra; choose one of {LEVELS}."
             )
-        prefixes = tuple(opts["prefixes"]) if opts["prefixes"] else None
-        clean = normalize if opts["normalize"] else str.strip
+        prefixes = tuple(opts.prefixes) if opts.prefixes else None
+        clean = normalize if opts.normalize else str.strip
         read = read_pairs(path)
-        pairs = list(filtered(read, clean, token_limit(opts["max_len"]), prefixes))
+        pairs = list(filtered(read, clean, token_limit(opts.max_len), prefixes))
         if not pairs:
             raise ZooError(
                 "data=eng_fra: the train split is empty; loosen data.max_len/data.prefixes or "
@@ -129,7 +129,7 @@ class EngFra(ParallelText):
         log.info("data=eng_fra: the corpus is the %d of %d pairs within data.max_len and "
                  "data.prefixes; train, val and test are cut from them", len(pairs), len(read))
         tokens = str.split if level == "word" else list
-        if opts["swap_columns"]:
+        if opts.swap_columns:
             return [(tokens(f), tokens(e), raw[0].strip()) for e, f, raw in pairs]
         return [(tokens(e), tokens(f), raw[1].strip()) for e, f, raw in pairs]
 
@@ -138,4 +138,4 @@ class EngFra(ParallelText):
         return pairs
 
     def tokenization(self, opts) -> Tokenization:
-        return Tokenization(opts["level"], normalize="eng_fra" if opts["normalize"] else None)
+        return Tokenization(opts.level, normalize="eng_fra" if opts.normalize else None)

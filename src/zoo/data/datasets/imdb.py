@@ -72,7 +72,7 @@ class Imdb(SequenceDataModule):
 
     def source(self) -> reader.Source:
         if not hasattr(self, "_source"):
-            root = self.options["root"]
+            root = self.cfg.root
             self._source = reader.locate(Path(root)) if root else self._download()
         return self._source
 
@@ -106,12 +106,12 @@ class Imdb(SequenceDataModule):
         for split in reader.SPLITS:
             x, lengths = padded(  # int32 ids (embeddings take them): half the memory
                 ids[split],
-                self.options["maxlen"],
-                self.options["truncating"],
+                self.cfg.maxlen,
+                self.cfg.truncating,
                 dtype=np.int32,
             )
             splits[split] = TensorSequences(x, torch.tensor(labels[split]), x_len=lengths)
-        carve_val("imdb", splits, self.options["val_size"], self.seed)
+        carve_val("imdb", splits, self.cfg.val_size, self.seed)
         spec = Spec(
             Layout("sequence", "single"),
             "tokens",
@@ -126,8 +126,8 @@ class Imdb(SequenceDataModule):
         return spec, splits
 
     def _check_options(self) -> tuple[int, int | None]:
-        index_from, num_words = self.options["index_from"], self.options["num_words"]
-        padding = self.options["padding"]
+        index_from, num_words = self.cfg.index_from, self.cfg.num_words
+        padding = self.cfg.padding
         if padding not in PADDING:
             raise ZooError(f"data.padding={padding!r} is not known; choose one of {PADDING}.")
         if index_from < 2:

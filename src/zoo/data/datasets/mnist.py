@@ -68,7 +68,7 @@ class Mnist(SequenceDataModule):
 
     @property
     def dataset_name(self) -> str:
-        return self.options["name"]
+        return self.cfg.name
 
     def sources(self) -> list[Path]:
         return list(self.files().values())
@@ -76,7 +76,7 @@ class Mnist(SequenceDataModule):
     def files(self) -> dict[str, Path]:
         """role -> path of the four IDX files: from data.root, a system copy, or downloads."""
         if not hasattr(self, "_files"):
-            root = self.options["root"]
+            root = self.cfg.root
             if root:
                 self._files = self._find(Path(root).expanduser(), strict=True)
             else:
@@ -126,7 +126,7 @@ class Mnist(SequenceDataModule):
         }
 
     def build(self):
-        mode = self.options["mode"]
+        mode = self.cfg.mode
         if mode not in MODES:
             raise ZooError(f"data.mode={mode!r} is not known; choose one of {MODES}.")
         files = self.files()
@@ -139,7 +139,7 @@ class Mnist(SequenceDataModule):
                     "do not hold matching images and labels; replace them."
                 )
             splits[split] = TensorSequences(self._as_sequences(images, mode), labels.long())
-        carve_val(self.dataset_name, splits, self.options["val_size"], self.seed)
+        carve_val(self.dataset_name, splits, self.cfg.val_size, self.seed)
         features = splits["train"].tensors["x"].size(-1)
         spec = Spec(
             Layout("sequence", "single"),

@@ -70,7 +70,7 @@ class Names(TextClassification):
         return {"all": self._find_source()}
 
     def _find_source(self) -> Path:
-        root = self.options["root"]
+        root = self.cfg.root
         if not root:
             return fetch("names", URL, None, self.cache_dir or "~/.cache/zoo")
         root = Path(str(root)).expanduser()
@@ -89,7 +89,7 @@ class Names(TextClassification):
     def read_examples(self, path: Path, opts) -> list[tuple[str, str, str]]:
         """The names of the folder or zip, folded to the tutorial's letters with `ascii`."""
         found = read_zip(path) if path.is_file() else read_class_files(path)
-        if not opts["ascii"]:
+        if not opts.ascii:
             return found
         folded = ((to_ascii(name, LETTERS), language, where) for name, language, where in found)
         return [example for example in folded if example[0]]  # a name left with no letter

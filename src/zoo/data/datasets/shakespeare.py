@@ -38,5 +38,5 @@ class Shakespeare(TextLM):
 
     @cached_property
     def split_paths(self) -> dict[str, Path]:
-        return {"all": source_file("shakespeare", self.options["root"], ["input.txt"], URL,
+        return {"all": source_file("shakespeare", self.cfg.root, ["input.txt"], URL,
                                    SHA256, self.cache_dir, filename="input.txt")}

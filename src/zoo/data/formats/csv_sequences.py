@@ -71,10 +71,10 @@ SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 
 
 def _choice(options, key: str, allowed: tuple[str, ...]) -> str:
-    value = options[key]
+    value = getattr(options, key)
     if value not in allowed:
         raise ZooError(
-            f"data.{key}={value!r} is not known for data={options['name']}; "
+            f"data.{key}={value!r} is not known for data={options.name}; "
             f"choose one of {allowed}."
         )
     return value
@@ -184,45 +184,45 @@ class CsvSequences(FileDataModule):
     def layout(cls, cfg) -> Layout:
         cfg = cls.with_fixed(cfg)
         fmt = _choice(cfg, "format", FORMATS)
-        if fmt == "series" and cfg["aligned"]:
+        if fmt == "series" and cfg.aligned:
             return Layout("sequence", "aligned", causal=True)
         return Layout("sequence", "single")
 
     def _tables(self, columns: list) -> dict[str, list[DelimitedRows]]:
         """The files of each split; `columns` are the keys that will be looked up in them."""
-        opts = self.options
+        opts = self.cfg
         tables = {}
         for split, path in self.split_paths.items():
             files = files_in(path, SUFFIXES) if path.is_dir() else [path]
             tables[split] = [
-                read_table(f, opts["delimiter"], opts["header"], columns, opts["multiline"],
-                           opts["quoting"])
+                read_table(f, opts.delimiter, opts.header, columns, opts.multiline,
+                           opts.quoting)
                 for f in files
             ]
         return tables
 
     def build(self):
-        if _choice(self.options, "format", FORMATS) == "rows":
+        if _choice(self.cfg, "format", FORMATS) == "rows":
             return self._build_rows()
         return self._build_series()
 
     def _build_rows(self):
-        opts = self.options
+        opts = self.cfg
         target = _choice(opts, "target", TARGETS)
         scale = _choice(opts, "scale", SCALES)
-        per_step = int(opts["features_per_step"])
+        per_step = int(opts.features_per_step)
         if per_step < 1:
             raise ZooError(f"data.features_per_step={per_step} must be at least 1.")
         parts = {
             split: [
                 ex
                 for t in found
-                for ex in read_rows(t, opts["label_column"], per_step, target)
+                for ex in read_rows(t, opts.label_column, per_step, target)
             ]
-            for split, found in self._tables([opts["label_column"]]).items()
+            for split, found in self._tables([opts.label_column]).items()
         }
         splits = assign_splits(
-            self.dataset_name, parts, opts["val_size"], opts["test_size"], self.seed
+            self.dataset_name, parts, opts.val_size, opts.test_size, self.seed
         )
         train_steps = torch.cat([torch.tensor(steps) for steps, _ in splits["train"]])
         shift, factor = fit_scaler(scale, train_steps, "scale")
@@ -257,24 +257,24 @@ class CsvSequences(FileDataModule):
         return spec, data
 
     def _build_series(self):
-        opts = self.options
+        opts = self.cfg
         scale = _choice(opts, "scale", SCALES)
-        look_back, horizon = int(opts["look_back"]), int(opts["horizon"])
-        stride, aligned = int(opts["stride"]), bool(opts["aligned"])
+        look_back, horizon = int(opts.look_back), int(opts.horizon)
+        stride, aligned = int(opts.stride), bool(opts.aligned)
         if look_back < 1 or horizon < 0 or stride < 1:
             raise ZooError(
                 f"data.look_back={look_back}, data.horizon={horizon} and "
                 f"data.stride={stride} must be at least 1, 0 and 1 for data={self.dataset_name}."
             )
-        sizes = {"val": opts["val_size"], "test": opts["test_size"]}
-        keys = [*(opts["columns"] or []), opts["target_column"]]
+        sizes = {"val": opts.val_size, "test": opts.test_size}
+        keys = [*(opts.columns or []), opts.target_column]
         tables = self._tables(keys)
         cut = {s: 0 if s in tables else f for s, f in sizes.items()}
         segments = []  # (features, target, split, start row, stop row)
         for split, found in tables.items():
             for table in found:
                 features, target = read_series(
-                    table, opts["columns"], opts["target_column"]
+                    table, opts.columns, opts.target_column
                 )
                 if split in ("val", "test"):
                     segments.append((features, target, split, 0, len(target)))

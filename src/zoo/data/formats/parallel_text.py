@@ -90,14 +90,14 @@ class ParallelText(FileDataModule):
     def read_examples(self, path: Path, opts) -> list:
         """(source tokens, target tokens, target text) of every pair of `path` (a file or
         folder)."""
-        tokens_of = tokenizer(opts["level"], bool(opts["lowercase"]))
+        tokens_of = tokenizer(opts.level, bool(opts.lowercase))
         files = files_in(path) if path.is_dir() else [path]
-        return [p for f in files for p in read_pairs(f, tokens_of, bool(opts["swap_columns"]))]
+        return [p for f in files for p in read_pairs(f, tokens_of, bool(opts.swap_columns))]
 
     def training_pairs(self, pairs: list, opts) -> list:
         """The training pairs within `data.max_len` tokens on either side (only training
         leaves the others out; a log line counts them)."""
-        max_len = token_limit(opts["max_len"])
+        max_len = token_limit(opts.max_len)
         if max_len is None:
             return pairs
         kept = [p for p in pairs if max(len(p[0]), len(p[1])) <= max_len]
@@ -114,20 +114,20 @@ class ParallelText(FileDataModule):
         return kept
 
     def tokenization(self, opts) -> Tokenization:
-        return Tokenization(opts["level"], bool(opts["lowercase"]))
+        return Tokenization(opts.level, bool(opts.lowercase))
 
     def build(self):
-        opts = self.options
+        opts = self.cfg
         parts = {split: self.read_examples(path, opts) for split, path in self.split_paths.items()}
         splits = assign_splits(
             self.dataset_name,
             parts,
-            opts["val_size"],
-            opts["test_size"],
+            opts.val_size,
+            opts.test_size,
             self.seed,
         )
         splits["train"] = self.training_pairs(splits["train"], opts)
-        size, freq = opts["max_size"], opts["min_freq"]
+        size, freq = opts.max_size, opts.min_freq
         source = Vocabulary.build(
             (s for s, _, _ in splits["train"]), specials=(PAD, UNK), max_size=size, min_freq=freq
         )

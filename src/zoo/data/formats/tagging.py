@@ -112,15 +112,15 @@ class Tagging(FileDataModule):
         return LAYOUT
 
     def build(self):
-        opts = self.options
-        fmt = opts["format"]
+        opts = self.cfg
+        fmt = opts.format
         if fmt not in FORMATS:
             raise ZooError(
                 f"data.format={fmt!r} is not known for data={self.dataset_name}; "
                 f"choose one of {FORMATS}."
             )
-        lowercase = bool(opts["lowercase"])
-        tag_column = opts["tag_column"]
+        lowercase = bool(opts.lowercase)
+        tag_column = opts.tag_column
         parts = {}
         for split, path in self.split_paths.items():
             files = files_in(path) if path.is_dir() else [path]
@@ -132,14 +132,14 @@ class Tagging(FileDataModule):
         splits = assign_splits(
             self.dataset_name,
             parts,
-            opts["val_size"],
-            opts["test_size"],
+            opts.val_size,
+            opts.test_size,
             self.seed,
         )
         vocab = Vocabulary.build(
             (t for t, _ in splits["train"]),
-            max_size=opts["max_size"],
-            min_freq=opts["min_freq"],
+            max_size=opts.max_size,
+            min_freq=opts.min_freq,
         )
         words = Vocabulary.build((t for t, _ in splits["train"]), specials=(UNK,))  # no cut
         tagset = Vocabulary.build((tags for s in splits.values() for _, tags in s), specials=())

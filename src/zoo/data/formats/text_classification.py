@@ -56,9 +56,9 @@ TASKS = {"classify": Layout("sequence", "single"), "generate": Layout("single", 
 
 def read_csv_examples(path, options) -> list[tuple[str, str, str]]:
     """(text, label, where) for every row of a CSV/TSV file."""
-    keys = options["text_column"], options["label_column"]
-    table = read_table(path, options["delimiter"], options["header"], keys,
-                       options["multiline"], options["quoting"])
+    keys = options.text_column, options.label_column
+    table = read_table(path, options.delimiter, options.header, keys,
+                       options.multiline, options.quoting)
     text = table.column(keys[0], "text_column")
     label = table.column(keys[1], "label_column")
     examples = []
@@ -130,7 +130,7 @@ class TextClassification(FileDataModule):
 
     @classmethod
     def layout(cls, cfg) -> Layout:
-        task = cls.with_fixed(cfg)["task"]
+        task = cls.with_fixed(cfg).task
         if task not in TASKS:
             raise ZooError(f"data.task={task!r} is not known; choose one of {tuple(TASKS)}.")
         return TASKS[task]
@@ -141,9 +141,9 @@ class TextClassification(FileDataModule):
 
     def tokenized(self, opts) -> dict[str, list[tuple[list[str], str]]]:
         """(tokens, label) of every example, by source (`all`, or the separate splits)."""
-        level = opts["level"]
-        tokens_of = tokenizer(level, bool(opts["lowercase"]))
-        max_len = token_limit(opts["max_len"])
+        level = opts.level
+        tokens_of = tokenizer(level, bool(opts.lowercase))
+        max_len = token_limit(opts.max_len)
         parts = {}
         for split, path in self.split_paths.items():
             parts[split] = []
@@ -158,7 +158,7 @@ class TextClassification(FileDataModule):
         return parts
 
     def build(self):
-        opts = self.options
+        opts = self.cfg
         generate = self.layout(opts) == TASKS["generate"]  # an unknown task is refused
         parts = self.tokenized(opts)
         classes = class_names(label for examples in parts.values() for _, label in examples)
@@ -170,11 +170,11 @@ class TextClassification(FileDataModule):
             )
         ids = {name: i for i, name in enumerate(classes)}
         parts = {s: [(tokens, ids[label]) for tokens, label in e] for s, e in parts.items()}
-        splits = assign_splits(self.dataset_name, parts, opts["val_size"], opts["test_size"],
-                               self.seed, group_of=itemgetter(1) if opts["stratify"] else None)
+        splits = assign_splits(self.dataset_name, parts, opts.val_size, opts.test_size,
+                               self.seed, group_of=itemgetter(1) if opts.stratify else None)
         vocab = Vocabulary.build((tokens for tokens, _ in splits["train"]),
                                  specials=(PAD, UNK, BOS, EOS) if generate else self.input_specials,
-                                 max_size=opts["max_size"], min_freq=opts["min_freq"])
+                                 max_size=opts.max_size, min_freq=opts.min_freq)
         data = {}
         for split, examples in splits.items():
             texts = [vocab.encode(tokens) for tokens, _ in examples]
@@ -185,14 +185,14 @@ class TextClassification(FileDataModule):
             else:
                 x, x_len = padded(texts)
                 data[split] = TensorSequences(x, labels, x_len=x_len)
-        level, lowercase = opts["level"], bool(opts["lowercase"])
+        level, lowercase = opts.level, bool(opts.lowercase)
         if generate:
             spec = Spec(TASKS["generate"], "label", len(classes), "tokens", len(vocab),
                         bos_id=vocab.id(BOS), eos_id=vocab.id(EOS), input_vocab=classes,
                         target_vocab=vocab.tokens,
                         target_tokenization=Tokenization(level, lowercase))
         else:
-            tokenization = Tokenization(level, lowercase, max_len=token_limit(opts["max_len"]))
+            tokenization = Tokenization(level, lowercase, max_len=token_limit(opts.max_len))
             spec = Spec(TASKS["classify"], "tokens", len(vocab), "class", len(classes),
                         input_vocab=vocab.tokens, target_vocab=classes, tokenization=tokenization)
         return spec, data

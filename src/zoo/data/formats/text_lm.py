@@ -55,12 +55,12 @@ class TextLM(FileDataModule):
 
     @property
     def stateful(self) -> bool:
-        return bool(self.options["stateful"])
+        return bool(self.cfg.stateful)
 
     def build(self):
-        opts = self.options
-        level = opts["level"]
-        tokens_of = tokenizer(level, bool(opts["lowercase"]))
+        opts = self.cfg
+        level = opts.level
+        tokens_of = tokenizer(level, bool(opts.lowercase))
         parts = {}
         for split, path in self.split_paths.items():
             files = files_in(path) if path.is_dir() else [path]
@@ -68,12 +68,12 @@ class TextLM(FileDataModule):
             if not parts[split]:
                 raise ZooError(f"data.path: {path} holds no text (no {level} tokens); point "
                                "data.path at a text file that is not empty.")
-        test_on_val = self.test_on_val and "test" not in parts and not opts["test_size"]
+        test_on_val = self.test_on_val and "test" not in parts and not opts.test_size
         splits = assign_splits(
             self.dataset_name,
             parts,
-            opts["val_size"],
-            opts["test_size"],
+            opts.val_size,
+            opts.test_size,
             seed=None,
             test_from_val=test_on_val,
         )
@@ -87,8 +87,8 @@ class TextLM(FileDataModule):
         vocab = Vocabulary.build(
             parts.values() if self.vocab_from_all else [splits["train"]],
             specials=(PAD, UNK),
-            max_size=opts["max_size"],
-            min_freq=opts["min_freq"],
+            max_size=opts.max_size,
+            min_freq=opts.min_freq,
         )
         data = {
             s: shifted_stream(torch.tensor(vocab.encode(t), dtype=torch.long))
@@ -102,13 +102,13 @@ class TextLM(FileDataModule):
             len(vocab),
             input_vocab=vocab.tokens,
             target_vocab=vocab.tokens,
-            tokenization=Tokenization(level, bool(opts["lowercase"])),
+            tokenization=Tokenization(level, bool(opts.lowercase)),
             stateful=self.stateful,
         )
         return spec, data
 
     def _batches(self, split: str, train: bool):
         size = self.batch_size if train else self.eval_batch_size
-        seq_len = int(self.options["seq_len"])
+        seq_len = int(self.cfg.seq_len)
         return stream_batches(self.dataset_name, self.splits[split], size, seq_len,
                               self.stateful, train, drop_last=self.drop_last if train else False)

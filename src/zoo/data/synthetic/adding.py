@@ -44,10 +44,10 @@ class Adding(SequenceDataModule):
         return Layout("sequence", "single")
 
     def build(self):
-        T = self.options["T"]
+        T = self.cfg.T
         g = torch.Generator().manual_seed(self.seed)
         splits = {}
         for split in ("train", "val", "test"):
-            splits[split] = TensorSequences(*adding_problem(self.options[f"n_{split}"], T, g))
+            splits[split] = TensorSequences(*adding_problem(getattr(self.cfg, f"n_{split}"), T, g))
         spec = Spec(Layout("sequence", "single"), "features", 2, "value", 1)
         return spec, splits

@@ -61,9 +61,9 @@ class Addition(SequenceDataModule):
         return Layout("sequence", "sequence")
 
     def build(self):
-        digits = self.options["digits"]
-        reverse = self.options["reverse"]
-        sizes = [self.options[f"n_{split}"] for split in ("train", "val", "test")]
+        digits = self.cfg.digits
+        reverse = self.cfg.reverse
+        sizes = [getattr(self.cfg, f"n_{split}") for split in ("train", "val", "test")]
         if digits < 1:
             raise ZooError(f"data.digits={digits} must be at least 1.")
         # Keras's draw favours short operands, so ask for at most a quarter of all questions

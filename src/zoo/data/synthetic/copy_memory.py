@@ -58,12 +58,12 @@ class CopyMemory(SequenceDataModule):
         return Layout("sequence", "aligned", causal=False)
 
     def build(self):
-        T = self.options["T"]
+        T = self.cfg.T
         if T < 1:
             raise ZooError(f"data.T={T} is too short; the copy-memory task needs T >= 1.")
         g = torch.Generator().manual_seed(self.seed)
         splits = {
-            split: TensorSequences(*copy_memory(self.options[f"n_{split}"], T, g))
+            split: TensorSequences(*copy_memory(getattr(self.cfg, f"n_{split}"), T, g))
             for split in ("train", "val", "test")
         }
         spec = Spec(

@@ -58,12 +58,12 @@ class Spell(SequenceDataModule):
         return Layout("single", "sequence")
 
     def build(self):
-        numbers = self.options["numbers"]
+        numbers = self.cfg.numbers
         if not 1 <= numbers <= MAX_NUMBERS:
             raise ZooError(f"data.numbers={numbers} must lie between 1 and {MAX_NUMBERS}.")
         g = torch.Generator().manual_seed(self.seed)
         labels = {
-            "train": torch.randint(0, numbers, (self.options["n_train"],), generator=g),
+            "train": torch.randint(0, numbers, (self.cfg.n_train,), generator=g),
             "val": torch.arange(numbers),
             "test": torch.arange(numbers),
         }

@@ -37,12 +37,12 @@ class Xor(SequenceDataModule):
         return Layout("single", "single")
 
     def build(self):
-        dim = self.options["dim"]
+        dim = self.cfg.dim
         if dim < 1:
             raise ZooError(f"data.dim={dim} must be at least 1.")
         g = torch.Generator().manual_seed(self.seed)
         splits = {
-            split: TensorSequences(*xor_points(self.options[f"n_{split}"], dim, g))
+            split: TensorSequences(*xor_points(getattr(self.cfg, f"n_{split}"), dim, g))
             for split in ("train", "val", "test")
         }
         spec = Spec(self.layout(None), "features", dim, "class", 2, target_vocab=["even", "odd"])
