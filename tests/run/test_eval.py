@@ -68,9 +68,15 @@ def test_a_gpu_trained_run_is_evaluated_on_the_cpu_of_a_machine_without_cuda(
     shutil.copytree(run, copy)
     saved = copy / ".hydra" / "config.yaml"
     cfg = OmegaConf.load(saved)
-    cfg.trainer.accelerator = "gpu"
+    cfg.trainer.accelerator, cfg.matmul_precision = "gpu", "high"  # trained in TF32
     OmegaConf.save(cfg, saved)
-    metrics, _ = evaluate(copy, split="val")
+    monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", torch.backends.cudnn.allow_tf32)
+    try:
+        metrics, _ = evaluate(copy, split="val")
+        assert torch.get_float32_matmul_precision() == "high"  # evaluated as it trained
+        assert torch.backends.cudnn.allow_tf32
+    finally:
+        torch.set_float32_matmul_precision("highest")
     assert metrics == pytest.approx(_split(read_metrics(run)["metrics"], "val"), abs=1e-6)
 
 

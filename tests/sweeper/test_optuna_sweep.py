@@ -133,6 +133,34 @@ def test_the_random_start_up_is_a_quarter_of_the_budget_and_each_phase_is_logged
     assert all(f"trial {n}: TPE" in log for n in (1, 2, 3))
 
 
+def test_a_brute_force_search_ends_when_every_point_is_tried(tmp_path):
+    """Optuna's grid and brute-force samplers call study.stop() once the space is exhausted,
+    which ask-and-tell refuses: the sweep ends there, with every trial told. Each trial holds
+    one intermediate value an epoch, none for the best checkpoint's validation after training
+    (epoch 1's, as it is kept every second epoch)."""
+    proc = run_cli(
+        "zoo-train",
+        "-m",
+        "hparams_search=optuna",
+        *TINY,
+        *SPACE[1:],
+        "optimizer.lr=0.01",
+        "trainer.max_epochs=3",
+        "+callbacks.model_checkpoint.every_n_epochs=2",
+        "hydra.sweeper.sampler._target_=optuna.samplers.BruteForceSampler",
+        "~hydra.sweeper.sampler.n_startup_trials",
+        "hydra.sweeper.n_trials=4",
+        cwd=tmp_path,
+    )
+    assert "BruteForceSampler has tried every point of the space" in proc.stdout + proc.stderr
+    folder = tmp_path / "multirun" / "optuna" / "zoo"
+    trials = optuna.load_study(study_name="zoo", storage=f"sqlite:///{folder / 'optuna.db'}").trials
+    assert sorted(t.params["cell.hidden_size"] for t in trials) == [4, 8]  # 2 points, 2 trials
+    assert all(t.state.name == "COMPLETE" for t in trials)
+    assert all(sorted(t.intermediate_values) == [0, 1, 2] for t in trials)
+    assert (folder / "optimization_results.yaml").is_file()
+
+
 def test_two_objectives_make_a_pareto_front_of_the_records_values(tmp_path):
     run_cli(
         "zoo-train",

@@ -224,6 +224,7 @@ class OptunaSweeper(Sweeper):
             )
         self.slots = slots
         self.params = OmegaConf.to_container(params) if params else {}
+        self.exhausted = False
 
     def setup(self, *, hydra_context, task_function, config) -> None:
         optimized = str(config.get("optimized_metric"))
@@ -391,24 +392,33 @@ class OptunaSweeper(Sweeper):
             trial.set_user_attr(
                 "seed_values", {str(seed): v if len(v) > 1 else v[0] for seed, v in values.items()}
             )
+        told: dict = {"state": TrialState.PRUNED}
         if "pruned" in outcomes.values():
             log.info("trial %d pruned", trial.number)
-            study.tell(trial, state=TrialState.PRUNED)
         elif len(values) < len(outcomes):
             log.warning(
                 "trial %d did not finish with a value of each of %s (failed or diverged): pruned",
                 trial.number,
                 ", ".join(self.metrics),
             )
-            study.tell(trial, state=TrialState.PRUNED)
         else:
             means = [statistics.fmean(v) for v in zip(*values.values(), strict=True)]
-            study.tell(trial, means if len(means) > 1 else means[0])
+            told = {"values": means if len(means) > 1 else means[0]}
+        try:
+            study.tell(trial, **told)
+        except RuntimeError as stop:  # the sampler calls study.stop(), which ask/tell refuses
+            if "Study.stop" not in str(stop):
+                raise
+            self.exhausted = True  # the trial is told all the same (Optuna stores it first)
+            log.info("%s has tried every point of the space: no more trials",
+                     type(study.sampler).__name__)
 
     def _ask(self, study: optuna.Study, space: dict, n: int) -> list:
         """Up to `n` new trials while the study, counting the trials other sweepers of it run,
         has fewer than n_trials. Sweepers of one study in one sweep folder take turns here, so
         together they make exactly n_trials trials."""
+        if self.exhausted:  # a grid or brute-force sampler has tried every point
+            return []
         with FileLock(self.sweep_dir / ".ask.lock"):
             free = self.n_trials - len(study.get_trials(deepcopy=False, states=TAKEN))
             trials = [study.ask(space) for _ in range(min(n, free))]

@@ -16,6 +16,7 @@ from hydra.utils import instantiate
 from zoo.errors import ZooError
 from zoo.run.callbacks.baseline_scores import Baselines
 from zoo.run.checkpoints import LoadedRun, load_run
+from zoo.run.precision import set_matmul_precision
 from zoo.run.record import clean
 from zoo.task.bleu import require_sacrebleu
 
@@ -55,6 +56,8 @@ def evaluate(
     if run.task.hparams.get("bleu"):
         require_sacrebleu("this run's bleu=true")
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
+    # the float32 matmuls the run trained with (a run older than the key: torch's default)
+    set_matmul_precision(cfg.get("matmul_precision", "highest"))
     datamodule = instantiate(cfg.data)
     _check_same_data(run, datamodule.spec)
     out_dir = run.run_dir or run.ckpt_path.parent

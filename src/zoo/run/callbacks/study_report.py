@@ -22,6 +22,7 @@ import os
 import statistics
 
 import pytorch_lightning as pl
+from pytorch_lightning.trainer.states import TrainerFn
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,11 @@ class StudyReport(pl.Callback):
             self._study, self._storage, self._trial_id = _study()
 
     def on_validation_end(self, trainer, pl_module) -> None:
-        if trainer.sanity_checking or TRIAL not in os.environ:
+        # an epoch's validation only: not the sanity check, nor the best checkpoint's pass
+        # after training (zoo.run.train), which is no epoch of the trial
+        if trainer.state.fn != TrainerFn.FITTING or trainer.sanity_checking:
+            return
+        if TRIAL not in os.environ:  # not a trial of a search
             return
         stop = None
         if self._study is not None:
