@@ -81,7 +81,8 @@ def parser() -> argparse.ArgumentParser:
         "--min-resource",
         type=int,
         default=1,
-        help="successive_halving, hyperband: epochs every trial trains (default 1)",
+        help="successive_halving, hyperband: the epoch (from 0) a trial is first judged after "
+        "(default 1)",
     )
     p.add_argument(
         "--startup-trials",

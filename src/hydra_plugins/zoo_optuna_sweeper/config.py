@@ -34,7 +34,8 @@ class ZooOptunaSweeperConf:
     pruner: str = "none"
     warmup_epochs: int = 0  # median: epochs a trial trains before it can be pruned
     startup_trials: int = 5  # median: trials that finish before any is pruned
-    min_resource: int = 1  # successive_halving, hyperband: epochs every trial trains
+    # successive_halving, hyperband: the epoch (from 0) after which a trial is first judged
+    min_resource: int = 1
     # the search space: key -> Hydra sweep syntax (interval, tag(log, ...), int(...), choice,
     # range); the command line adds sweeps (`cell=rnn,gru`) or fixes a key (`cell=gru`)
     params: dict[str, Any] = field(default_factory=dict)
