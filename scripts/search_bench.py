@@ -44,6 +44,7 @@ import yaml
 
 WAYS = "none:batch,median:batch,none:async,median:async"
 PRUNERS = ("none", "median", "successive_halving", "hyperband")
+ZOO_TRAIN = str(Path(sys.executable).with_name("zoo-train"))  # this environment's
 
 
 def ways(text: str) -> list[tuple[str, str]]:
@@ -122,9 +123,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def command(args, pruner: str, slots: str, seed: int, sweep: Path) -> list[str]:
-    zoo_train = str(Path(sys.executable).with_name("zoo-train"))
     return [
-        zoo_train,
+        ZOO_TRAIN,
         "-m",
         "hparams_search=optuna",
         f"seed={seed}",
@@ -180,9 +180,8 @@ def seed_spread(sweep: Path, seeds: int) -> list[float]:
     values = [record["metrics"][metric]]
     for again in range(seed + 1, seed + 1 + seeds):
         run = sweep / "spread" / f"seed{again}"
-        zoo_train = str(Path(sys.executable).with_name("zoo-train"))
         subprocess.run(
-            [zoo_train, *kept, f"seed={again}", f"optimized_metric={metric}",
+            [ZOO_TRAIN, *kept, f"seed={again}", f"optimized_metric={metric}",
              f"hydra.run.dir={run}"],
             capture_output=True, text=True, check=True,
         )

@@ -19,7 +19,7 @@ from zoo.report.collect import collect
 from zoo.report.curves import XS
 from zoo.report.figure import pyplot, sweep_figure
 from zoo.report.group import available_metrics
-from zoo.report.pareto import read_front
+from zoo.report.pareto import read_fronts
 from zoo.report.render import notes
 from zoo.report.table import tabulate
 
@@ -113,7 +113,7 @@ def _plot(args) -> int:
     keys, pool = comma_list(args.by), comma_list(args.pool)
     table = tabulate(sweep, keys, [final_metric(sweep.runs, args.metric)], pool=pool)
     final = table.metrics[0]
-    fronts = [f for d in args.dirs if (f := read_front(Path(d), sweep.runs))]
+    fronts = read_fronts(args.dirs, sweep.runs)
     if len(fronts) > 1:
         raise ZooError(
             "zoo-plot draws the Pareto front of one multi-objective sweep; give its folder alone."

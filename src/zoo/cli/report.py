@@ -24,7 +24,7 @@ from zoo.report.curves import XS
 from zoo.report.figure import pyplot, run_figure, sweep_figure, to_svg
 from zoo.report.group import available_metrics
 from zoo.report.page import Page, recorded_runs, render
-from zoo.report.pareto import read_front
+from zoo.report.pareto import read_fronts
 from zoo.report.render import notes
 from zoo.report.table import tabulate
 
@@ -113,7 +113,7 @@ def _report(args, argv: list[str]) -> int:
         except ZooError as exc:  # zoo-plot's sentence, for this command's option
             raise ZooError(str(exc).replace("--metric", "--plot-metric")) from None
         curve = curve_metric(final)
-        fronts = [f for d in args.dirs if (f := read_front(Path(d), sweep.runs))]
+        fronts = read_fronts(args.dirs, sweep.runs)
         front = fronts[0] if len(fronts) == 1 else None  # zoo-plot's Pareto panel, if one
         plotted = tabulate(sweep, by, [final], pool=pool)
         fig, lines = sweep_figure(plotted, curve, args.x, front=front)

@@ -28,6 +28,12 @@ class Front:
     chosen: list[int]  # the trials on the front, as the sweep recorded them
 
 
+def read_fronts(folders, runs: list[Run]) -> list[Front]:
+    """The fronts of the multi-objective sweeps among `folders` (zoo-plot and zoo-report draw
+    one)."""
+    return [front for folder in folders if (front := read_front(Path(folder), runs))]
+
+
 def read_front(folder: Path, runs: list[Run]) -> Front | None:
     """The front of the sweep in `folder` with the trials of `runs`; None where the folder
     holds no multi-objective result."""
